@@ -1,0 +1,67 @@
+/*
+ * datadir.c - see datadir.h. Only creates directories; files inside them
+ * belong to the store (database) and the vault (blobs).
+ */
+#include "config.h"
+
+#include "datadir.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const subdirs[] = { "vault", "tmp", "laws" };
+
+static int
+ensure_dir(const char *path, int create, struct error *err)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode))
+			return error_set(err, "%s exists and is not a directory",
+					 path);
+	} else if (errno != ENOENT) {
+		return error_set(err, "%s: %s", path, strerror(errno));
+	} else if (!create) {
+		return error_set(err, "%s does not exist (run 'foivault init' "
+				 "first)", path);
+	} else if (mkdir(path, 0750) < 0) {
+		return error_set(err, "cannot create %s: %s", path,
+				 strerror(errno));
+	}
+	if (access(path, R_OK | W_OK | X_OK) < 0)
+		return error_set(err, "%s is not writable by this user: %s",
+				 path, strerror(errno));
+	return 0;
+}
+
+int
+datadir_prepare(const char *dir, int create, struct error *err)
+{
+	if (dir == NULL || *dir == '\0')
+		return error_set(err, "empty data directory name");
+	if (ensure_dir(dir, create, err) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
+		char *p = datadir_path(dir, subdirs[i]);
+		int rc = ensure_dir(p, 1, err);
+
+		free(p);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+char *
+datadir_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s/%s", (int)n, dir, name);
+}

@@ -1,0 +1,92 @@
+/*
+ * http.h - the HTTP server (libmicrohttpd) and what handlers may use.
+ *
+ * Routes live in one static table (routes.c): method, path pattern with
+ * {name} segments, handler, who may call it, and what body it takes. The
+ * server does everything generic before a handler runs: method and path
+ * checks, 404/405, access control, body size (413), content type (415) and
+ * JSON parsing (400). A handler reads its inputs through http_param(),
+ * http_query() and http_body_json(), and answers exactly once with
+ * http_send_json() or http_send_error().
+ */
+#ifndef FOIVAULT_HTTP_H
+#define FOIVAULT_HTTP_H
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "store.h"
+#include "util.h"
+
+struct http_req;
+struct server;
+
+enum http_access {
+	ACCESS_PUBLIC = 0,  /* anyone, including anonymous visitors */
+	ACCESS_USER,        /* any logged-in, active account */
+	ACCESS_COORDINATOR,
+	ACCESS_ADMIN,
+};
+
+enum http_body {
+	BODY_NONE = 0,      /* a body is refused with 415 */
+	BODY_JSON,          /* application/json, an object, parsed */
+};
+
+struct route {
+	const char *method;   /* GET also answers HEAD */
+	const char *pattern;  /* "/api/v1/jurisdictions/{code}" */
+	void (*handler)(struct http_req *r);
+	enum http_access access;
+	enum http_body body;
+};
+
+/* routes.c */
+extern const struct route http_routes[];
+extern const size_t http_routes_count;
+
+struct server_opts {
+	const struct conf *conf;
+	const char *data_dir;
+	const char *db_path;
+	const char *host;
+	int port;             /* 0 = any free port */
+};
+
+/* Binds, starts the threads and returns; *ret_port gets the real port. */
+int server_start(const struct server_opts *opts, struct server **ret,
+		 int *ret_port, struct error *err);
+/*
+ * Stops accepting, waits up to grace_ms for requests in flight, then stops
+ * the threads and closes the per-thread database connections.
+ */
+void server_stop(struct server *srv, int grace_ms);
+
+/* The value of path segment {name}, or NULL. */
+const char *http_param(struct http_req *r, const char *name);
+/* The query-string argument, or NULL. */
+const char *http_query(struct http_req *r, const char *name);
+/* The parsed JSON body of a BODY_JSON route (borrowed). */
+json_t *http_body_json(struct http_req *r);
+/* This thread's database connection; on failure sends 500, returns NULL. */
+struct store *http_store(struct http_req *r);
+/* The same, but on failure only fills err (for the health check). */
+struct store *http_store_try(struct http_req *r, struct error *err);
+const struct conf *http_conf(struct http_req *r);
+
+/* Sends body (takes ownership) with the given status. */
+void http_send_json(struct http_req *r, int status, json_t *body);
+/* Sends {"error":{"code":code,"message":...}} with the given status. */
+void http_send_error(struct http_req *r, int status, const char *code,
+		     const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/*
+ * Matches path against a route pattern. On a match returns 1 and fills up
+ * to max names/values (pointing into pattern and into the copy in buf).
+ * Exposed for the unit tests.
+ */
+int http_route_match(const char *pattern, const char *path, char *buf,
+		     size_t bufsize, const char **names, size_t *name_lens,
+		     const char **values, size_t max, size_t *ret_n);
+
+#endif

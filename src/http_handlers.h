@@ -1,0 +1,19 @@
+/*
+ * http_handlers.h - the handlers named in the route table, one file per
+ * area (http_<area>.c).
+ */
+#ifndef FOIVAULT_HTTP_HANDLERS_H
+#define FOIVAULT_HTTP_HANDLERS_H
+
+struct http_req;
+
+/* http_health.c */
+void http_health(struct http_req *r);
+
+/* http_reference.c */
+void http_negotiations_list(struct http_req *r);
+void http_negotiation_get(struct http_req *r);
+void http_issues_list(struct http_req *r);
+void http_issue_get(struct http_req *r);
+
+#endif

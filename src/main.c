@@ -1,0 +1,275 @@
+/*
+ * main.c - the foivault command: global options, the table of subcommands,
+ * and the helpers every subcommand shares (cli.h).
+ *
+ * Exit status: 0 success, 1 a user error (one line on stderr), 2 a usage
+ * error. Nothing below main calls exit().
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "datadir.h"
+#include "ocr_version.h"
+
+static int cmd_help(struct cli *cli, int argc, char **argv);
+static int cmd_version(struct cli *cli, int argc, char **argv);
+
+static const char cmd_help_usage[] =
+	"usage: foivault help [COMMAND]\n"
+	"Lists the commands, or shows one command's options.\n";
+static const char cmd_version_usage[] =
+	"usage: foivault version\n"
+	"Prints the version of foivault and of the libraries it uses.\n";
+
+/* The one table of subcommands. Keep it sorted by name. */
+static const struct cli_command commands[] = {
+	{ "help", "list commands, or show one command's options", cmd_help_usage,
+	  cmd_help },
+	{ "init", "create the data directory and database (idempotent)",
+	  cmd_init_usage, cmd_init },
+	{ "serve", "run the web server (HTML under /, JSON under /api/v1/)",
+	  cmd_serve_usage, cmd_serve },
+	{ "version", "print version information", cmd_version_usage,
+	  cmd_version },
+};
+
+static const char main_usage[] =
+	"usage: foivault [--data DIR] [--config FILE] COMMAND [ARGS]\n"
+	"       foivault --version | --help\n";
+
+static void
+print_help(FILE *f)
+{
+	fputs(main_usage, f);
+	fputs("\nfoivault coordinates freedom-of-information requests and keeps "
+	      "what governments\nrelease in a searchable vault.\n\n"
+	      "Global options:\n"
+	      "  --data DIR     data directory (default: $FOIVAULT_DATA, or "
+	      "./foivault-data)\n"
+	      "  --config FILE  settings file (default: DIR/foivault.conf if "
+	      "present)\n"
+	      "  --version      print the version\n\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\nRun 'foivault COMMAND --help' for a command's options. "
+	      "Documentation: docs/cli.md\n", f);
+}
+
+static const struct cli_command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int
+cmd_help(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 2) {
+		print_help(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return cli_usage_error(cli, "help takes at most one command");
+	c = find_command(argv[1]);
+	if (c == NULL) {
+		fprintf(stderr, "foivault: unknown command '%s' (see 'foivault "
+			"help')\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	fputs(c->usage, stdout);
+	return EXIT_OK;
+}
+
+static int
+cmd_version(struct cli *cli, int argc, char **argv)
+{
+	if (argc > 1)
+		return cli_usage_error(cli, "version takes no arguments");
+	char *lept = ocr_leptonica_version();
+
+	printf("foivault %s\n", PACKAGE_VERSION);
+	printf("tesseract %s, %s, mupdf %s, sqlite %s, libmicrohttpd %s\n",
+	       ocr_tesseract_version(), lept, ocr_mupdf_version(),
+	       store_engine_version(), MHD_get_version());
+	free(lept);
+	return EXIT_OK;
+}
+
+int
+cli_load_conf(struct cli *cli, struct error *err)
+{
+	const char *env = getenv("FOIVAULT_SHARE");
+	char *path = NULL;
+	int rc = 0;
+
+	if (cli->config_path) {
+		rc = conf_load_file(&cli->conf, cli->config_path, err);
+	} else {
+		path = datadir_path(cli->data_dir, "foivault.conf");
+		if (access(path, F_OK) == 0)
+			rc = conf_load_file(&cli->conf, path, err);
+		free(path);
+	}
+	/* The build tree's share dir wins: tests and the quick start use it. */
+	if (rc == 0 && env && *env) {
+		free(cli->conf.share_dir);
+		cli->conf.share_dir = xstrdup(env);
+	}
+	return rc;
+}
+
+int
+cli_open_store(struct cli *cli, int flags, struct store **ret,
+	       struct error *err)
+{
+	char *path;
+	int rc;
+
+	if (datadir_prepare(cli->data_dir, 0, err) < 0)
+		return -1;
+	path = datadir_path(cli->data_dir, "foivault.db");
+	rc = store_open(path, flags, ret, err);
+	free(path);
+	if (rc == 0 && store_schema_version(*ret) < store_schema_latest()) {
+		store_close(*ret);
+		return error_set(err, "the database in %s needs upgrading: run "
+				 "'foivault --data %s init'", cli->data_dir,
+				 cli->data_dir);
+	}
+	return rc;
+}
+
+int
+cli_fail(const struct error *err)
+{
+	fprintf(stderr, "foivault: %s\n", err->msg);
+	return EXIT_USER;
+}
+
+int
+cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("foivault: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cli->cmd) {
+		const char *nl = strchr(cli->cmd->usage, '\n');
+
+		fprintf(stderr, "%.*s\n", nl ? (int)(nl - cli->cmd->usage) :
+			(int)strlen(cli->cmd->usage), cli->cmd->usage);
+	} else {
+		fputs(main_usage, stderr);
+	}
+	return EXIT_USAGE;
+}
+
+char *
+cli_share_path(const struct cli *cli, const char *name)
+{
+	return datadir_path(cli->conf.share_dir, name);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	struct error err;
+	const char *env;
+	int i, rc = EXIT_USAGE;
+
+	/* libarchive mangles non-ASCII names under the "C" locale. */
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (sodium_init() < 0) {
+		fputs("foivault: cannot initialise libsodium\n", stderr);
+		return EXIT_USER;
+	}
+	cli.prog = argv[0];
+	conf_init(&cli.conf);
+	env = getenv("FOIVAULT_DATA");
+	cli.data_dir = xstrdup(env && *env ? env : "./foivault-data");
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+		char **slot = NULL;
+
+		if (strcmp(a, "--version") == 0) {
+			rc = cmd_version(&cli, 1, argv);
+			goto out;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_help(stdout);
+			rc = EXIT_OK;
+			goto out;
+		}
+		if (strncmp(a, "--data", 6) == 0 && (a[6] == '\0' || a[6] == '='))
+			slot = &cli.data_dir;
+		else if (strncmp(a, "--config", 8) == 0 &&
+			 (a[8] == '\0' || a[8] == '='))
+			slot = &cli.config_path;
+		if (slot == NULL) {
+			rc = cli_usage_error(&cli, "unknown option '%s'", a);
+			goto out;
+		}
+		val = strchr(a, '=');
+		if (val)
+			val++;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		if (val == NULL || *val == '\0') {
+			rc = cli_usage_error(&cli, "option '%s' needs a value",
+					     a);
+			goto out;
+		}
+		free(*slot);
+		*slot = xstrdup(val);
+	}
+	if (i >= argc) {
+		print_help(stderr);
+		goto out;
+	}
+	cli.cmd = find_command(argv[i]);
+	if (cli.cmd == NULL) {
+		fprintf(stderr, "foivault: unknown command '%s' (see 'foivault "
+			"help')\n", argv[i]);
+		goto out;
+	}
+	if (argc - i > 1 && (strcmp(argv[i + 1], "--help") == 0 ||
+			     strcmp(argv[i + 1], "-h") == 0)) {
+		fputs(cli.cmd->usage, stdout);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (cli.cmd->run != cmd_help && cli.cmd->run != cmd_version &&
+	    cli_load_conf(&cli, &err) < 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	rc = cli.cmd->run(&cli, argc - i, argv + i);
+out:
+	conf_release(&cli.conf);
+	free(cli.data_dir);
+	free(cli.config_path);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/*
+ * routes.c - every URL the server answers, in one table: method, path
+ * pattern, handler, who may call it and what body it takes. The generic
+ * checks in http.c read this table; a handler may assume them done.
+ */
+#include "config.h"
+
+#include "http.h"
+#include "http_handlers.h"
+
+const struct route http_routes[] = {
+	{ "GET", "/api/v1/health", http_health, ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/negotiations", http_negotiations_list, ACCESS_PUBLIC,
+	  BODY_NONE },
+	{ "GET", "/api/v1/negotiations/{slug}", http_negotiation_get,
+	  ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/issues", http_issues_list, ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/issues/{slug}", http_issue_get, ACCESS_PUBLIC,
+	  BODY_NONE },
+};
+
+const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

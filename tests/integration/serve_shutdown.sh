@@ -1,0 +1,35 @@
+#!/bin/sh
+# serve_shutdown.sh - graceful shutdown, port in use, and migrations at
+# serve start.
+. "$TESTLIB"
+
+start_server
+r=$(http GET /api/v1/health); like "$r" '^200 ' "server up"
+
+# A second server on the same port fails with a clear message.
+port=${URL##*:}
+"$FOIVAULT" --data "$DATA" serve --listen "127.0.0.1:$port" 2>"$TMP/err" >/dev/null
+is $? 1 "a port in use exits 1"
+like "$(cat "$TMP/err")" "[Aa]ddress already in use" "and says the address is in use"
+is "$(wc -l <"$TMP/err" | tr -d ' ')" 1 "in one line"
+
+# A slow request in flight finishes during shutdown.
+curl -s -m 20 -o "$TMP/slow" -w '%{http_code}' --limit-rate 2k "$URL/api/v1/negotiations" >"$TMP/slow.code" &
+cpid=$!
+sleep 0.1
+stop_server
+is "$SERVER_STATUS" 0 "SIGTERM: exit status 0"
+wait $cpid
+is "$(cat "$TMP/slow.code")" 200 "the request in flight was answered"
+grep -q 'shutting down' "$TMP/server.err"; ok $? "the server logs the shutdown"
+test ! -s "$DATA/foivault.db-wal"; ok $? "the WAL was checkpointed"
+is "$(sqlite3 "$DATA/foivault.db" 'PRAGMA integrity_check')" ok "the database is intact"
+
+start_server
+kill -INT "$SERVER_PID"; wait "$SERVER_PID"; is $? 0 "SIGINT: exit status 0"
+SERVER_PID=""
+
+"$FOIVAULT" --data "$DATA" serve --listen 'localhost:80' 2>"$TMP/err"
+is $? 1 "a host name as listen address is refused"
+like "$(cat "$TMP/err")" 'not an IP address' "with a clear message"
+done_testing
