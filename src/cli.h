@@ -44,10 +44,16 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 /* The share directory's subdirectory (laws, templates), newly allocated. */
 char *cli_share_path(const struct cli *cli, const char *name);
 
+int cmd_doc(struct cli *cli, int argc, char **argv);
+int cmd_ingest(struct cli *cli, int argc, char **argv);
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_worker(struct cli *cli, int argc, char **argv);
 
+extern const char cmd_doc_usage[];
+extern const char cmd_ingest_usage[];
 extern const char cmd_init_usage[];
 extern const char cmd_serve_usage[];
+extern const char cmd_worker_usage[];
 
 #endif

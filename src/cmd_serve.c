@@ -14,25 +14,65 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "datadir.h"
 #include "http.h"
+#include "worker.h"
 
 #define SERVE_GRACE_MS 10000
 
 const char cmd_serve_usage[] =
 	"usage: foivault [--data DIR] serve [--listen HOST:PORT] [--threads N]\n"
+	"                                  [--workers N]\n"
 	"Serves HTML under / and the JSON API under /api/v1/ until SIGINT or\n"
 	"SIGTERM. Applies pending database migrations first.\n"
 	"  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080;\n"
 	"                      port 0 picks a free port; [::1]:PORT for IPv6)\n"
 	"  --threads N         request threads (default 4)\n"
+	"  --workers N         document-processing workers (default: one per\n"
+	"                      core; 0 in the config file means that too)\n"
 	"Prints 'foivault: listening on URL' on standard output when ready.\n";
+
+struct supervisor {
+	struct worker_pool *pool;
+	const char *db_path;
+	volatile int stop;
+};
+
+/*
+ * Reaps and replaces dead workers and puts their jobs back. Its own thread
+ * and database connection: the main thread sleeps in sigwait().
+ */
+static void *
+supervise(void *arg)
+{
+	struct supervisor *sv = arg;
+	struct store *s = NULL;
+	struct error err;
+
+	if (store_open(sv->db_path, 0, &s, &err) < 0) {
+		fprintf(stderr, "foivault: supervisor: %s\n", err.msg);
+		return NULL;
+	}
+	while (!sv->stop) {
+		struct timespec ts = { 0, 250 * 1000 * 1000 };
+
+		worker_pool_poll(sv->pool, s);
+		nanosleep(&ts, NULL);
+	}
+	store_close(s);
+	return NULL;
+}
 
 int
 cmd_serve(struct cli *cli, int argc, char **argv)
 {
+	struct supervisor sv = { 0 };
+	pthread_t sv_thread;
+	int have_sv = 0, lock_fd = -1;
 	struct server_opts opts = { 0 };
 	struct server *srv = NULL;
 	struct store *s = NULL;
@@ -51,6 +91,9 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 		} else if (strcmp(a, "--threads") == 0) {
 			section = "server";
 			key = "threads";
+		} else if (strcmp(a, "--workers") == 0) {
+			section = "worker";
+			key = "count";
 		} else {
 			return cli_usage_error(cli, "unknown argument '%s'", a);
 		}
@@ -65,6 +108,9 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 		goto fail;
 
 	if (datadir_prepare(cli->data_dir, 0, &err) < 0)
+		goto fail;
+	lock_fd = datadir_lock_serve(cli->data_dir, &err);
+	if (lock_fd < 0)
 		goto fail;
 	db_path = datadir_path(cli->data_dir, "foivault.db");
 	if (store_open(db_path, 0, &s, &err) < 0 ||
@@ -84,6 +130,17 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 	opts.port = port;
 	if (server_start(&opts, &srv, &port, &err) < 0)
 		goto fail;
+	/* Jobs a killed server's workers held are claimable again now. */
+	worker_release_orphans(s);
+	if (worker_pool_start(cli->data_dir, cli->config_path,
+			      worker_count(&cli->conf), 0, &sv.pool, &err) < 0)
+		goto fail;
+	sv.db_path = db_path;
+	if (pthread_create(&sv_thread, NULL, supervise, &sv) != 0) {
+		error_set(&err, "cannot start the worker supervisor");
+		goto fail;
+	}
+	have_sv = 1;
 	printf("foivault: listening on http://%s%s%s:%d/\n",
 	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
 	       port);
@@ -94,6 +151,12 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 	fprintf(stderr, "foivault: %s received, shutting down\n",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(srv, SERVE_GRACE_MS);
+	srv = NULL;
+	sv.stop = 1;
+	pthread_join(sv_thread, NULL);
+	have_sv = 0;
+	worker_pool_stop(sv.pool, s, SERVE_GRACE_MS);
+	sv.pool = NULL;
 	if (store_checkpoint(s, &err) < 0)
 		fprintf(stderr, "foivault: checkpoint: %s\n", err.msg);
 	fprintf(stderr, "foivault: stopped\n");
@@ -101,7 +164,15 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 	goto out;
 fail:
 	rc = cli_fail(&err);
+	if (have_sv) {
+		sv.stop = 1;
+		pthread_join(sv_thread, NULL);
+	}
+	server_stop(srv, 0);
+	worker_pool_stop(sv.pool, s, SERVE_GRACE_MS);
 out:
+	if (lock_fd >= 0)
+		close(lock_fd);
 	store_close(s);
 	free(db_path);
 	free(host);

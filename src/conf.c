@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "ini.h"
-#include "limits.h"
+#include "fvlimits.h"
 
 enum conf_type { CONF_STR, CONF_INT, CONF_SIZE };
 
@@ -45,7 +45,15 @@ static const struct conf_key conf_keys[] = {
 	{ "smtp", "from", CONF_STR, OFF(smtp_from), 0, 0 },
 	{ "smtp", "user", CONF_STR, OFF(smtp_user), 0, 0 },
 	{ "smtp", "password", CONF_STR, OFF(smtp_password), 0, 0 },
+	{ "limits", "max_upload", CONF_SIZE, OFF(max_upload), 1024,
+	  64LL * 1024 * 1024 * 1024 },
 	{ "worker", "count", CONF_INT, OFF(workers), 0, 256 },
+	{ "worker", "memory", CONF_SIZE, OFF(worker_memory), 64 * 1024 * 1024,
+	  1024LL * 1024 * 1024 * 1024 },
+	{ "worker", "page_timeout", CONF_INT, OFF(page_timeout), 1, 3600 },
+	{ "worker", "max_attempts", CONF_INT, OFF(max_attempts), 1, 100 },
+	{ "worker", "languages", CONF_STR, OFF(languages), 0, 0 },
+	{ "fetch", "allow", CONF_STR, OFF(fetch_allow), 0, 0 },
 };
 
 void
@@ -60,7 +68,12 @@ conf_init(struct conf *c)
 	c->connection_timeout = FV_DEFAULT_CONN_TIMEOUT;
 	c->connection_memory = FV_DEFAULT_CONN_MEMORY;
 	c->max_body = FV_DEFAULT_MAX_BODY;
+	c->max_upload = FV_DEFAULT_MAX_UPLOAD;
 	c->workers = FV_DEFAULT_WORKERS;
+	c->worker_memory = FV_DEFAULT_WORKER_MEMORY;
+	c->page_timeout = FV_DEFAULT_PAGE_TIMEOUT;
+	c->max_attempts = FV_DEFAULT_MAX_ATTEMPTS;
+	c->languages = xstrdup("eng");
 }
 
 int

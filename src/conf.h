@@ -29,8 +29,15 @@ struct conf {
 	char *smtp_from;
 	char *smtp_user;
 	char *smtp_password;
+	uint64_t max_upload;  /* largest original file accepted */
 	/* [worker] */
 	int workers;          /* 0 = one per core */
+	uint64_t worker_memory; /* address-space limit per worker */
+	int page_timeout;     /* seconds per page before the worker is killed */
+	int max_attempts;     /* tries per document before it fails */
+	char *languages;      /* default OCR languages, e.g. "eng" */
+	/* [fetch] */
+	char *fetch_allow;    /* "host:port ..." exempt from the address rules */
 };
 
 /* Fills c with the built-in defaults. */

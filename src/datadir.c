@@ -7,7 +7,9 @@
 #include "datadir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -64,4 +66,41 @@ datadir_path(const char *dir, const char *name)
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
 	return xasprintf("%.*s/%s", (int)n, dir, name);
+}
+
+int
+datadir_lock_serve(const char *dir, struct error *err)
+{
+	char *path = datadir_path(dir, "serve.lock");
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0) {
+		error_set(err, "cannot create %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		error_set(err, "another foivault server is running on %s", dir);
+		close(fd);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return fd;
+}
+
+int
+datadir_serve_running(const char *dir)
+{
+	char *path = datadir_path(dir, "serve.lock");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int running = 0;
+
+	free(path);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+		running = 1;
+	close(fd);
+	return running;
 }

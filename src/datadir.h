@@ -18,6 +18,15 @@
  * checks that they exist; in both cases checks that they are writable.
  */
 int datadir_prepare(const char *dir, int create, struct error *err);
+/*
+ * The server holds an exclusive lock on DATA/serve.lock while it runs, so
+ * that other commands know whether its workers are processing the queue.
+ * datadir_lock_serve() returns the lock's fd (keep it open) or -1 with a
+ * message if another server holds it.
+ */
+int datadir_lock_serve(const char *dir, struct error *err);
+/* 1 if a server holds the lock, 0 if not. */
+int datadir_serve_running(const char *dir);
 /* DATA/name, newly allocated. */
 char *datadir_path(const char *dir, const char *name);
 

@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "fvlimits.h"
 
 struct server {
 	struct MHD_Daemon *daemon;
@@ -62,6 +62,9 @@ static const char *const known_methods[] = {
 	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 };
 
+static void queue(struct http_req *r, int status, const char *ctype,
+		  struct MHD_Response *resp, size_t len);
+
 static void
 send_response(struct http_req *r, int status, const char *ctype, char *data,
 	      size_t len)
@@ -78,6 +81,80 @@ send_response(struct http_req *r, int status, const char *ctype, char *data,
 		free(data);
 		return;
 	}
+	queue(r, status, ctype, resp, len);
+}
+
+void
+http_send_data(struct http_req *r, int status, const char *ctype, char *data,
+	       size_t len)
+{
+	send_response(r, status, ctype, data, len);
+}
+
+/* Appends s percent-encoded (RFC 5987 attr-char kept). */
+static void
+pct_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("!#$&+-.^_`|~", c)) {
+			buf_add(b, s, 1);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+
+			buf_add(b, e, 3);
+		}
+	}
+}
+
+void
+http_send_fd(struct http_req *r, const char *ctype, int fd, uint64_t size,
+	     const char *download_name)
+{
+	struct MHD_Response *resp;
+
+	if (r->responded) {
+		close(fd);
+		return;
+	}
+	resp = MHD_create_response_from_fd64(size, fd);
+	if (resp == NULL) {
+		close(fd);
+		http_send_error(r, 500, "internal", "cannot send the file");
+		return;
+	}
+	if (download_name) {
+		struct buf b;
+
+		/*
+		 * An ASCII fallback with anything unsafe replaced, and the
+		 * exact UTF-8 name in filename*.
+		 */
+		buf_init(&b, 4096);
+		buf_addstr(&b, "attachment; filename=\"");
+		for (const char *p = download_name; *p && b.len < 1024; p++) {
+			unsigned char c = (unsigned char)*p;
+			char ch = (c < 0x20 || c >= 0x7f || c == '"' ||
+				   c == '\\' || c == '/') ? '_' : (char)c;
+
+			buf_add(&b, &ch, 1);
+		}
+		buf_addstr(&b, "\"; filename*=UTF-8''");
+		pct_encode(&b, download_name);
+		MHD_add_response_header(resp, "Content-Disposition", b.data);
+		buf_release(&b);
+	}
+	queue(r, 200, ctype, resp, (size_t)size);
+}
+
+static void
+queue(struct http_req *r, int status, const char *ctype,
+      struct MHD_Response *resp, size_t len)
+{
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
@@ -224,6 +301,18 @@ http_body_json(struct http_req *r)
 	return r->json;
 }
 
+const char *
+http_data_dir(struct http_req *r)
+{
+	return r->srv->data_dir;
+}
+
+const struct store_viewer *
+http_viewer(struct http_req *r)
+{
+	return &store_public;
+}
+
 const struct conf *
 http_conf(struct http_req *r)
 {
@@ -363,10 +452,12 @@ static int
 json_depth(json_t *j, int depth)
 {
 	int max = depth;
+	json_t *v;
 
+	if (depth > FV_MAX_JSON_DEPTH)
+		return depth;
 	if (json_is_object(j)) {
 		const char *k;
-		json_t *v;
 
 		json_object_foreach(j, k, v) {
 			int d = json_depth(v, depth + 1);
@@ -378,7 +469,6 @@ json_depth(json_t *j, int depth)
 		}
 	} else if (json_is_array(j)) {
 		size_t i;
-		json_t *v;
 
 		json_array_foreach(j, i, v) {
 			int d = json_depth(v, depth + 1);
@@ -392,36 +482,50 @@ json_depth(json_t *j, int depth)
 	return max;
 }
 
+json_t *
+http_parse_json_body(const char *data, size_t len, struct error *err)
+{
+	json_error_t jerr;
+	json_t *j;
+
+	if (len == 0) {
+		error_set(err, "the body is empty; expected a JSON object");
+		return NULL;
+	}
+	/*
+	 * jansson's own nesting limit is 2048; ours is lower, but it is only
+	 * checked after parsing, which that limit keeps bounded.
+	 */
+	j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (j == NULL) {
+		error_set(err, "invalid JSON at line %d, column %d: %s",
+			  jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		error_set(err, "the body must be a JSON object");
+		return NULL;
+	}
+	if (json_depth(j, 0) > FV_MAX_JSON_DEPTH) {
+		json_decref(j);
+		error_set(err, "the JSON is nested deeper than %d levels",
+			  FV_MAX_JSON_DEPTH);
+		return NULL;
+	}
+	return j;
+}
+
 static int
 parse_body(struct http_req *r)
 {
-	json_error_t jerr;
+	struct error err;
 
 	if (r->route->body != BODY_JSON)
 		return 0;
-	if (r->body.len == 0) {
-		http_send_error(r, 400, "bad_request",
-				"the body is empty; expected a JSON object");
-		return -1;
-	}
-	r->json = json_loadb(r->body.data, r->body.len,
-			     JSON_REJECT_DUPLICATES,
-			     &jerr);
+	r->json = http_parse_json_body(r->body.data, r->body.len, &err);
 	if (r->json == NULL) {
-		http_send_error(r, 400, "invalid_json",
-				"invalid JSON at line %d, column %d: %s",
-				jerr.line, jerr.column, jerr.text);
-		return -1;
-	}
-	if (!json_is_object(r->json)) {
-		http_send_error(r, 400, "invalid_json",
-				"the body must be a JSON object");
-		return -1;
-	}
-	if (json_depth(r->json, 0) > FV_MAX_JSON_DEPTH) {
-		http_send_error(r, 400, "invalid_json",
-				"the JSON is nested deeper than %d levels",
-				FV_MAX_JSON_DEPTH);
+		http_send_error(r, 400, "invalid_json", "%s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -496,7 +600,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-static void
+static void PRINTF_LIKE(2, 0)
 on_mhd_error(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];

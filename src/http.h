@@ -76,9 +76,28 @@ const struct conf *http_conf(struct http_req *r);
 
 /* Sends body (takes ownership) with the given status. */
 void http_send_json(struct http_req *r, int status, json_t *body);
+/* Sends data (takes ownership) as-is with the given content type. */
+void http_send_data(struct http_req *r, int status, const char *ctype,
+		    char *data, size_t len);
+/*
+ * Sends an open file (takes ownership of fd). A non-NULL download_name
+ * makes it an attachment under that name (RFC 6266, UTF-8 safe).
+ */
+void http_send_fd(struct http_req *r, const char *ctype, int fd,
+		  uint64_t size, const char *download_name);
+/* The instance's data directory. */
+const char *http_data_dir(struct http_req *r);
+/* The viewer of this request (anonymous until accounts exist). */
+const struct store_viewer *http_viewer(struct http_req *r);
 /* Sends {"error":{"code":code,"message":...}} with the given status. */
 void http_send_error(struct http_req *r, int status, const char *code,
 		     const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/*
+ * Parses a request body as a JSON object of bounded depth; on failure
+ * returns NULL with a message for the client. Exposed for tests and fuzzing.
+ */
+json_t *http_parse_json_body(const char *data, size_t len, struct error *err);
 
 /*
  * Matches path against a route pattern. On a match returns 1 and fills up

@@ -10,6 +10,12 @@ struct http_req;
 /* http_health.c */
 void http_health(struct http_req *r);
 
+/* http_documents.c */
+void http_document_get(struct http_req *r);
+void http_document_text(struct http_req *r);
+void http_document_page(struct http_req *r);
+void http_document_original(struct http_req *r);
+
 /* http_reference.c */
 void http_negotiations_list(struct http_req *r);
 void http_negotiation_get(struct http_req *r);

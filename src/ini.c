@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "fvlimits.h"
 
 static void
 trim(const char **s, const char **e)

@@ -33,14 +33,20 @@ static const char cmd_version_usage[] =
 
 /* The one table of subcommands. Keep it sorted by name. */
 static const struct cli_command commands[] = {
+	{ "doc", "show a document, its text, or link it by hand",
+	  cmd_doc_usage, cmd_doc },
 	{ "help", "list commands, or show one command's options", cmd_help_usage,
 	  cmd_help },
+	{ "ingest", "store files, folders and URLs in the vault and process "
+	  "them", cmd_ingest_usage, cmd_ingest },
 	{ "init", "create the data directory and database (idempotent)",
 	  cmd_init_usage, cmd_init },
 	{ "serve", "run the web server (HTML under /, JSON under /api/v1/)",
 	  cmd_serve_usage, cmd_serve },
 	{ "version", "print version information", cmd_version_usage,
 	  cmd_version },
+	{ "worker", "process queued documents (serve starts these itself)",
+	  cmd_worker_usage, cmd_worker },
 };
 
 static const char main_usage[] =

@@ -10,6 +10,14 @@
 
 const struct route http_routes[] = {
 	{ "GET", "/api/v1/health", http_health, ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/documents/{id}", http_document_get, ACCESS_PUBLIC,
+	  BODY_NONE },
+	{ "GET", "/api/v1/documents/{id}/text", http_document_text,
+	  ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/documents/{id}/pages/{n}", http_document_page,
+	  ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/documents/{id}/original", http_document_original,
+	  ACCESS_PUBLIC, BODY_NONE },
 	{ "GET", "/api/v1/negotiations", http_negotiations_list, ACCESS_PUBLIC,
 	  BODY_NONE },
 	{ "GET", "/api/v1/negotiations/{slug}", http_negotiation_get,

@@ -6,9 +6,15 @@
 start_server
 r=$(http GET /api/v1/health); like "$r" '^200 ' "server up"
 
+# A second server on the same data dir is refused.
+"$FOIVAULT" --data "$DATA" serve --listen 127.0.0.1:0 2>"$TMP/err" >/dev/null
+is $? 1 "a second server on the same data dir exits 1"
+like "$(cat "$TMP/err")" "another foivault server is running" "and says why"
+
 # A second server on the same port fails with a clear message.
 port=${URL##*:}
-"$FOIVAULT" --data "$DATA" serve --listen "127.0.0.1:$port" 2>"$TMP/err" >/dev/null
+"$FOIVAULT" --data "$TMP/other" init --quiet
+"$FOIVAULT" --data "$TMP/other" serve --listen "127.0.0.1:$port" 2>"$TMP/err" >/dev/null
 is $? 1 "a port in use exits 1"
 like "$(cat "$TMP/err")" "[Aa]ddress already in use" "and says the address is in use"
 is "$(wc -l <"$TMP/err" | tr -d ' ')" 1 "in one line"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "http.h"
-#include "limits.h"
+#include "fvlimits.h"
 #include "tap.h"
 
 static int

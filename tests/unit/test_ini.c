@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ini.h"
-#include "limits.h"
+#include "fvlimits.h"
 #include "tap.h"
 
 static int
