@@ -45,12 +45,14 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 char *cli_share_path(const struct cli *cli, const char *name);
 
 int cmd_doc(struct cli *cli, int argc, char **argv);
+int cmd_fsck(struct cli *cli, int argc, char **argv);
 int cmd_ingest(struct cli *cli, int argc, char **argv);
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_worker(struct cli *cli, int argc, char **argv);
 
 extern const char cmd_doc_usage[];
+extern const char cmd_fsck_usage[];
 extern const char cmd_ingest_usage[];
 extern const char cmd_init_usage[];
 extern const char cmd_serve_usage[];

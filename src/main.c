@@ -35,6 +35,8 @@ static const char cmd_version_usage[] =
 static const struct cli_command commands[] = {
 	{ "doc", "show a document, its text, or link it by hand",
 	  cmd_doc_usage, cmd_doc },
+	{ "fsck", "check the database, the index and every original",
+	  cmd_fsck_usage, cmd_fsck },
 	{ "help", "list commands, or show one command's options", cmd_help_usage,
 	  cmd_help },
 	{ "ingest", "store files, folders and URLs in the vault and process "

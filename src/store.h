@@ -218,6 +218,23 @@ int store_document_original(struct store *s, const struct store_viewer *v,
 			    int64_t doc, char **ret_sha256, char **ret_name,
 			    char **ret_mime, struct error *err);
 
+/* fsck (store_fsck.c). */
+/* 0 if SQLite and the FTS5 index are intact, 1 with lines in report. */
+int store_integrity_check(struct store *s, struct buf *report,
+			  struct error *err);
+struct store_fsck_doc {
+	int64_t id;
+	const char *sha256;  /* NULL for a URL not fetched */
+	const char *status;
+	int pages, pages_stored, jobs;
+	int64_t duplicate_of;
+};
+typedef void (*store_fsck_fn)(const struct store_fsck_doc *d, void *ctx);
+int store_fsck_documents(struct store *s, store_fsck_fn fn, void *ctx,
+			 struct error *err);
+/* Drops a document's pages (and index entries) and queues it again. */
+int store_document_requeue(struct store *s, int64_t doc, struct error *err);
+
 /* Reference data (store_reference.c). */
 json_t *store_negotiations_list(struct store *s, struct error *err);
 json_t *store_issues_list(struct store *s, struct error *err);
