@@ -408,8 +408,8 @@ main(void)
 	ok(rc < 0 &&
 	   strstr(err.msg, "more than the limit of 10000 entries"),
 	   "an archive of 20,000 entries is refused: %s", err.msg);
-	ok(now_usec() - t0 < 3000000, "in %.2f s",
-	   (now_usec() - t0) / 1e6);
+	/* Timed for information only: the suite asserts no timings. */
+	diag("refused in %.2f s", (now_usec() - t0) / 1e6);
 	is_int(s.calls, 0, "and none of its members was handed over");
 
 	/* The limits, at and just past each one. */
