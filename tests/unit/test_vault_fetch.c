@@ -82,6 +82,7 @@ static const char server_py[] =
 	"while True: time.sleep(1)\n";
 
 static pid_t server_pid = -1;
+static int server_out = -1;
 
 /* Starts the server; returns 0 with both ports, or -1. */
 static int
@@ -107,14 +108,21 @@ start_server(const char *script, int *port_a, int *port_b)
 	close(fds[1]);
 	pfd.fd = fds[0];
 	pfd.events = POLLIN;
-	/* The server prints its ports within a second; allow ten. */
-	if (poll(&pfd, 1, 10000) != 1 ||
-	    (n = read(fds[0], line, sizeof(line) - 1)) <= 0) {
-		close(fds[0]);
-		return -1;
+	/*
+	 * The server prints its ports within a second; allow ten. Read up to
+	 * the newline, and keep the pipe open until the server stops: closing
+	 * it early can make the server's own write fail with EPIPE.
+	 */
+	server_out = fds[0];
+	for (size_t len = 0; strchr(line, '\n') == NULL;) {
+		if (len + 1 >= sizeof(line) || poll(&pfd, 1, 10000) != 1)
+			return -1;
+		n = read(fds[0], line + len, sizeof(line) - 1 - len);
+		if (n <= 0)
+			return -1;
+		len += (size_t)n;
+		line[len] = '\0';
 	}
-	line[n] = '\0';
-	close(fds[0]);
 	return sscanf(line, "%d %d", port_a, port_b) == 2 ? 0 : -1;
 }
 
@@ -125,6 +133,10 @@ stop_server(void)
 		kill(server_pid, SIGTERM);
 		waitpid(server_pid, NULL, 0);
 		server_pid = -1;
+	}
+	if (server_out >= 0) {
+		close(server_out);
+		server_out = -1;
 	}
 }
 
