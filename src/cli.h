@@ -16,6 +16,8 @@
 #define EXIT_USER 1
 #define EXIT_USAGE 2
 
+struct jurisdiction_set;
+
 struct cli {
 	const char *prog;
 	char *data_dir;        /* --data, FOIVAULT_DATA, or ./foivault-data */
@@ -43,18 +45,28 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	PRINTF_LIKE(2, 3);
 /* The share directory's subdirectory (laws, templates), newly allocated. */
 char *cli_share_path(const struct cli *cli, const char *name);
+/*
+ * Loads the law files: the share directory's laws/, then the instance's
+ * DATA/laws if it exists. Errors name file:line.
+ */
+int cli_load_laws(struct cli *cli, struct jurisdiction_set **ret,
+		  struct error *err);
 
+int cmd_deadline(struct cli *cli, int argc, char **argv);
 int cmd_doc(struct cli *cli, int argc, char **argv);
 int cmd_fsck(struct cli *cli, int argc, char **argv);
 int cmd_ingest(struct cli *cli, int argc, char **argv);
 int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_jurisdictions(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_worker(struct cli *cli, int argc, char **argv);
 
+extern const char cmd_deadline_usage[];
 extern const char cmd_doc_usage[];
 extern const char cmd_fsck_usage[];
 extern const char cmd_ingest_usage[];
 extern const char cmd_init_usage[];
+extern const char cmd_jurisdictions_usage[];
 extern const char cmd_serve_usage[];
 extern const char cmd_worker_usage[];
 

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "datadir.h"
 #include "http.h"
+#include "jurisdiction.h"
 #include "worker.h"
 
 #define SERVE_GRACE_MS 10000
@@ -74,6 +75,7 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 	pthread_t sv_thread;
 	int have_sv = 0, lock_fd = -1;
 	struct server_opts opts = { 0 };
+	struct jurisdiction_set *laws = NULL;
 	struct server *srv = NULL;
 	struct store *s = NULL;
 	struct error err;
@@ -109,6 +111,9 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 
 	if (datadir_prepare(cli->data_dir, 0, &err) < 0)
 		goto fail;
+	/* Once, before any thread: a bad law file stops here, with file:line. */
+	if (cli_load_laws(cli, &laws, &err) < 0)
+		goto fail;
 	lock_fd = datadir_lock_serve(cli->data_dir, &err);
 	if (lock_fd < 0)
 		goto fail;
@@ -128,6 +133,7 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 	opts.db_path = db_path;
 	opts.host = host;
 	opts.port = port;
+	opts.laws = laws;
 	if (server_start(&opts, &srv, &port, &err) < 0)
 		goto fail;
 	/* Jobs a killed server's workers held are claimable again now. */
@@ -174,6 +180,7 @@ out:
 	if (lock_fd >= 0)
 		close(lock_fd);
 	store_close(s);
+	jurisdiction_set_free(laws);
 	free(db_path);
 	free(host);
 	return rc;

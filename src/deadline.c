@@ -1106,6 +1106,7 @@ deadline_compute(const struct jurisdiction *j, int received,
 	struct interval *iv = NULL;
 	size_t niv = 0;
 	char a[CALENDAR_DATE_LEN], b[CALENDAR_DATE_LEN];
+	char longday[48];	/* "Wednesday 30 September 2026" */
 	int rc = -1, due;
 
 	memset(&r, 0, sizeof(r));
@@ -1215,7 +1216,8 @@ deadline_compute(const struct jurisdiction *j, int received,
 			d->current.day0_reason = xasprintf(
 				"clarification arrived on %s, which restarts "
 				"the clock",
-				calendar_format_long(r.day0, a, sizeof(a)));
+				calendar_format_long(r.day0, longday,
+						     sizeof(longday)));
 		else
 			d->current.day0_reason = xstrdup(
 				d->initial.day0_reason);
@@ -1299,13 +1301,15 @@ deadline_compute(const struct jurisdiction *j, int received,
 			from = d->reply;
 			w->day0_reason = xasprintf("the reply arrived on %s",
 						   calendar_format_long(
-						   d->reply, a, sizeof(a)));
+						   d->reply, longday,
+						   sizeof(longday)));
 		} else {
 			from = d->current.due;
 			d->appeal_deemed = 1;
 			w->day0_reason = xasprintf("no reply by the due date, "
 						   "%s", calendar_format_long(
-						   from, a, sizeof(a)));
+						   from, longday,
+						   sizeof(longday)));
 		}
 		w->n = seg.n;
 		w->unit = seg.unit;
@@ -1346,8 +1350,8 @@ deadline_compute(const struct jurisdiction *j, int received,
 			p->day0_reason = xasprintf(
 				"the %s was filed on %s", *j->appeal_name ?
 				j->appeal_name : "appeal",
-				calendar_format_long(d->appeal_filed, a,
-						     sizeof(a)));
+				calendar_format_long(d->appeal_filed, longday,
+						     sizeof(longday)));
 			if (count_period(j->calendar, d->appeal_filed,
 					 r.asegs, r.nasegs,
 					 j->appeal_decision.roll,

@@ -36,6 +36,7 @@ struct server {
 	const struct conf *conf;
 	char *db_path;
 	char *data_dir;
+	const struct jurisdiction_set *laws; /* read-only, shared */
 };
 
 struct http_req {
@@ -293,6 +294,41 @@ http_query(struct http_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
 					   name);
+}
+
+struct query_walk {
+	int (*fn)(void *arg, const char *name, const char *value);
+	void *arg;
+	int rc;
+};
+
+static enum MHD_Result
+query_step(void *cls, enum MHD_ValueKind kind, const char *key,
+	   const char *value)
+{
+	struct query_walk *w = cls;
+
+	(void)kind;
+	w->rc = w->fn(w->arg, key, value);
+	return w->rc == 0 ? MHD_YES : MHD_NO;
+}
+
+int
+http_query_foreach(struct http_req *r,
+		   int (*fn)(void *arg, const char *name, const char *value),
+		   void *arg)
+{
+	struct query_walk w = { fn, arg, 0 };
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_step,
+				  &w);
+	return w.rc;
+}
+
+const struct jurisdiction_set *
+http_laws(struct http_req *r)
+{
+	return r->srv->laws;
 }
 
 json_t *
@@ -683,6 +719,7 @@ server_start(const struct server_opts *opts, struct server **ret,
 	srv->conf = c;
 	srv->db_path = xstrdup(opts->db_path);
 	srv->data_dir = xstrdup(opts->data_dir);
+	srv->laws = opts->laws;
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 			MHD_USE_ERROR_LOG,

@@ -19,6 +19,7 @@
 #include "util.h"
 
 struct http_req;
+struct jurisdiction_set;
 struct server;
 
 enum http_access {
@@ -51,6 +52,8 @@ struct server_opts {
 	const char *db_path;
 	const char *host;
 	int port;             /* 0 = any free port */
+	/* The FOI laws, loaded once at start (borrowed: outlives the server). */
+	const struct jurisdiction_set *laws;
 };
 
 /* Binds, starts the threads and returns; *ret_port gets the real port. */
@@ -66,6 +69,14 @@ void server_stop(struct server *srv, int grace_ms);
 const char *http_param(struct http_req *r, const char *name);
 /* The query-string argument, or NULL. */
 const char *http_query(struct http_req *r, const char *name);
+/*
+ * Calls fn for each query-string argument in order (value NULL for "?a"
+ * without "="), until fn returns nonzero; returns that, or 0.
+ */
+int http_query_foreach(struct http_req *r,
+		       int (*fn)(void *arg, const char *name,
+				 const char *value),
+		       void *arg);
 /* The parsed JSON body of a BODY_JSON route (borrowed). */
 json_t *http_body_json(struct http_req *r);
 /* This thread's database connection; on failure sends 500, returns NULL. */
@@ -73,6 +84,8 @@ struct store *http_store(struct http_req *r);
 /* The same, but on failure only fills err (for the health check). */
 struct store *http_store_try(struct http_req *r, struct error *err);
 const struct conf *http_conf(struct http_req *r);
+/* The FOI laws (read-only, shared by all threads; calendar.h, deadline.h). */
+const struct jurisdiction_set *http_laws(struct http_req *r);
 
 /* Sends body (takes ownership) with the given status. */
 void http_send_json(struct http_req *r, int status, json_t *body);

@@ -22,4 +22,11 @@ void http_negotiation_get(struct http_req *r);
 void http_issues_list(struct http_req *r);
 void http_issue_get(struct http_req *r);
 
+/* http_jurisdictions.c */
+void http_jurisdictions_list(struct http_req *r);
+void http_jurisdiction_get(struct http_req *r);
+void http_jurisdiction_holidays(struct http_req *r);
+void http_deadline_get(struct http_req *r);
+void http_deadline_post(struct http_req *r);
+
 #endif

@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1155,4 +1156,37 @@ jurisdiction_holidays_to_json(const struct jurisdiction *j, int year,
 		json_object_set_new(o, "unverified_note", json_string(
 			j->unverified[JUR_FACT_HOLIDAYS]));
 	return o;
+}
+
+/* "30 calendar days, rolled", "20 working days, once": for lists. */
+static json_t *
+period_summary(const struct jurisdiction_period *p, int extension)
+{
+	char text[96], out[160];
+
+	if (p->unit == JUR_UNIT_NONE)
+		return json_null();
+	snprintf(out, sizeof(out), "%s%s%s%s",
+		 jurisdiction_period_text(p, text, sizeof(text)),
+		 p->roll ? ", rolled" : "",
+		 !extension ? "" : p->repeatable ? ", repeatable" : ", once",
+		 extension && p->open ? ", or as the notice says" : "");
+	return json_string(out);
+}
+
+json_t *
+jurisdiction_summary_to_json(const struct jurisdiction *j)
+{
+	json_t *unv = json_array();
+
+	for (int f = 0; f < JUR_NFACTS; f++)
+		if (j->unverified[f] != NULL)
+			json_array_append_new(unv, json_string(fact_names[f]));
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:o}",
+			 "code", j->code, "name", j->name, "law", j->law,
+			 "citation", j->citation, "no_foi_law", j->no_foi_law,
+			 "deadline", period_summary(&j->initial, 0),
+			 "extension", period_summary(&j->extension, 1),
+			 "start", jurisdiction_start_name(j->start),
+			 "unverified", unv);
 }

@@ -174,6 +174,15 @@ const char *jurisdiction_stop_name(enum jurisdiction_stop s);
 json_t *jurisdiction_to_json(const struct jurisdiction *j);
 
 /*
+ * A short description for lists (GET /api/v1/jurisdictions, `foivault
+ * jurisdictions`): code, name, law, citation, no_foi_law, start, the
+ * deadline and extension as text ("30 calendar days, rolled", "20 working
+ * days, once"; null if none) and the names of the unverified facts.
+ * Returns a new reference.
+ */
+json_t *jurisdiction_summary_to_json(const struct jurisdiction *j);
+
+/*
  * The non-working days (holidays and closures; plain weekends are not
  * listed) of a year, for GET /api/v1/jurisdictions/{code}/holidays?year=:
  * {"jurisdiction":"GB","year":2024,"weekend":["Saturday","Sunday"],

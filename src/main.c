@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "datadir.h"
+#include "jurisdiction.h"
 #include "ocr_version.h"
 
 static int cmd_help(struct cli *cli, int argc, char **argv);
@@ -33,6 +34,8 @@ static const char cmd_version_usage[] =
 
 /* The one table of subcommands. Keep it sorted by name. */
 static const struct cli_command commands[] = {
+	{ "deadline", "the due date of a request under a jurisdiction's law, "
+	  "with its working", cmd_deadline_usage, cmd_deadline },
 	{ "doc", "show a document, its text, or link it by hand",
 	  cmd_doc_usage, cmd_doc },
 	{ "fsck", "check the database, the index and every original",
@@ -43,6 +46,8 @@ static const struct cli_command commands[] = {
 	  "them", cmd_ingest_usage, cmd_ingest },
 	{ "init", "create the data directory and database (idempotent)",
 	  cmd_init_usage, cmd_init },
+	{ "jurisdictions", "list the FOI laws, show one, or its holidays",
+	  cmd_jurisdictions_usage, cmd_jurisdictions },
 	{ "serve", "run the web server (HTML under /, JSON under /api/v1/)",
 	  cmd_serve_usage, cmd_serve },
 	{ "version", "print version information", cmd_version_usage,
@@ -69,7 +74,7 @@ print_help(FILE *f)
 	      "  --version      print the version\n\n"
 	      "Commands:\n", f);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name,
+		fprintf(f, "  %-13s %s\n", commands[i].name,
 			commands[i].summary);
 	fputs("\nRun 'foivault COMMAND --help' for a command's options. "
 	      "Documentation: docs/cli.md\n", f);
@@ -120,6 +125,40 @@ cmd_version(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * A foivault run from its build tree (the quick start's
+ * _build/release/src/foivault) without FOIVAULT_SHARE: the share directory
+ * next to it (BUILD/share, which make fills) instead of an installed
+ * $(pkgdatadir) that does not exist. Only when the default was not changed.
+ */
+static void
+share_dir_fallback(struct cli *cli)
+{
+	char exe[4096], *dir, *share, *laws;
+	ssize_t n;
+
+	if (strcmp(cli->conf.share_dir, PKGDATADIR) != 0 ||
+	    access(PKGDATADIR "/laws", F_OK) == 0)
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	dir = strrchr(exe, '/');
+	if (dir == NULL)
+		return;
+	*dir = '\0';
+	share = xasprintf("%s/../share", exe);
+	laws = xasprintf("%s/laws", share);
+	if (access(laws, F_OK) == 0) {
+		free(cli->conf.share_dir);
+		cli->conf.share_dir = share;
+		share = NULL;
+	}
+	free(share);
+	free(laws);
+}
+
 int
 cli_load_conf(struct cli *cli, struct error *err)
 {
@@ -139,6 +178,8 @@ cli_load_conf(struct cli *cli, struct error *err)
 	if (rc == 0 && env && *env) {
 		free(cli->conf.share_dir);
 		cli->conf.share_dir = xstrdup(env);
+	} else if (rc == 0) {
+		share_dir_fallback(cli);
 	}
 	return rc;
 }
@@ -196,6 +237,25 @@ char *
 cli_share_path(const struct cli *cli, const char *name)
 {
 	return datadir_path(cli->conf.share_dir, name);
+}
+
+int
+cli_load_laws(struct cli *cli, struct jurisdiction_set **ret,
+	      struct error *err)
+{
+	char *dirs[2];
+	struct jurisdiction_set *set;
+
+	/* A missing DATA/laws (or DATA) is an instance without overrides. */
+	dirs[0] = cli_share_path(cli, "laws");
+	dirs[1] = datadir_path(cli->data_dir, "laws");
+	set = jurisdiction_set_load((const char *const *)dirs, 2, err);
+	free(dirs[0]);
+	free(dirs[1]);
+	if (set == NULL)
+		return -1;
+	*ret = set;
+	return 0;
 }
 
 int

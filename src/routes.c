@@ -25,6 +25,16 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/issues", http_issues_list, ACCESS_PUBLIC, BODY_NONE },
 	{ "GET", "/api/v1/issues/{slug}", http_issue_get, ACCESS_PUBLIC,
 	  BODY_NONE },
+	{ "GET", "/api/v1/jurisdictions", http_jurisdictions_list,
+	  ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/jurisdictions/{code}", http_jurisdiction_get,
+	  ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/jurisdictions/{code}/holidays",
+	  http_jurisdiction_holidays, ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/deadline", http_deadline_get, ACCESS_PUBLIC,
+	  BODY_NONE },
+	{ "POST", "/api/v1/deadline", http_deadline_post, ACCESS_PUBLIC,
+	  BODY_JSON },
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);
