@@ -89,7 +89,8 @@ is "$(jget "$BD" 'j["kind"], j["mime"], j["pages"], j["status"]')" \
 	"('pdf', 'application/pdf', 2, 'done')" "doc show: kind, type, pages, status"
 is "$(jget "$BD" '[(s["kind"], s["name"]) for s in j["sources"]]')" \
 	"[('path', 'born-digital.pdf')]" "doc show: one source, named by the file name"
-is "$(jget "$BD" 'j["sources"][0]["ref"]')" "$O/born-digital.pdf" "the source keeps the full path"
+is "$(jget "$BD" 'j["sources"][0]["ref"]')" "$(realpath "$O/born-digital.pdf")" \
+	"the source keeps the full path (resolved)"
 
 # ---- a scanned PNG: OCR -----------------------------------------------------
 t=$(page "$PNG" 1)
