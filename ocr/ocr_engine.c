@@ -1,14 +1,17 @@
 /*
  * ocr_engine.c - see ocr_engine.h.
  *
- * A page goes through, in order: orientation (Tesseract's OSD on a second,
- * lazily started engine; the page is turned by a multiple of 90 degrees
- * when OSD is confident), deskew (Leptonica finds the angle of the text
- * lines), the resolution (ocr_image_sane_dpi), enlargement of small text,
- * background cleaning of grey scans, then recognition with a deadline.
- * Each step keeps what it needs to map word boxes back: boxes are reported
- * in the coordinates of the image the caller gave, so that a search hit can
- * be drawn on the original page.
+ * A page goes through, in order (prepare()): square pixels for faxes,
+ * background cleaning of grey scans with uneven light, the resolution
+ * (ocr_image_sane_dpi), deskew (Leptonica finds the angle of the text
+ * lines), orientation (Leptonica's ascender test, and Tesseract's OSD on a
+ * second, lazily started engine when that test is unsure), enlargement of
+ * small letters, then recognition with a deadline. Each step is there
+ * because it lowered the character error rate of some class of page
+ * (tests/bench/bench_ocr_steps.c; figures and their noise in docs/ocr.md).
+ * Each step also records what it did, so that word boxes are reported in
+ * the coordinates of the image the caller gave: a search hit can be drawn
+ * on the original page.
  *
  * Threads: Debian's Tesseract is built with OpenMP, which would start a
  * thread per core inside every recognition; with one worker per core that
@@ -30,6 +33,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <leptonica/allheaders.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,8 +47,8 @@
 
 #define TESSDATA_DEFAULT "/usr/share/tesseract-ocr/5/tessdata"
 
-/* Letters lower than this (pixels) are doubled for Leptonica's
- * orientation test. */
+/* Leptonica's orientation test is given letters with an x-height between
+ * this and twice this many pixels (the page is scaled by powers of 2). */
 #define ORIENT_MIN_XHEIGHT 14
 /* OSD's confidence below which its answer is ignored. Turned pages of our
  * test set scored 12 to 14 and upright ones 5 to 15; the wrong answers
@@ -55,15 +59,25 @@
 #define DESKEW_RANGE 20.0f
 #define DESKEW_MIN_CONF 3.0f
 #define DESKEW_MIN_ANGLE 0.1f
-/* Letters lower than this many pixels are enlarged to ~UPSCALE_TARGET:
- * Tesseract's accuracy falls off below an x-height of ~20 pixels. */
-#define UPSCALE_MIN_XHEIGHT 20
-#define UPSCALE_TARGET 30
+/* Letters lower than this many pixels (11 pt text below ~125 dpi) are
+ * enlarged to an x-height of UPSCALE_TARGET. Measured against the former
+ * 20 and 30 (docs/ocr.md): the same error rate over the 100-200 dpi
+ * pages, while enlarging 150 and 200 dpi pages cost ~75% more time for no
+ * gain; at 100 dpi the two differed by a few characters, within noise. */
+#define UPSCALE_MIN_XHEIGHT 11
+#define UPSCALE_TARGET 22
 #define UPSCALE_MAX 4.0
 /* A grey page whose background varies by more than this (0-255) across
  * the page is cleaned: Tesseract's global threshold loses text in the
  * darker parts otherwise. */
 #define CLEAN_MIN_SPREAD 40
+
+/* Blocks up to this size come from the heap, not from mmap (the largest
+ * page image, OCR_MAX_PIXELS at 8 bits, is 64 MiB), and the heap keeps up
+ * to ENGINE_TRIM_THRESHOLD bytes free at its top rather than giving them
+ * back after each page. */
+#define ENGINE_MMAP_THRESHOLD (256 * 1024 * 1024)
+#define ENGINE_TRIM_THRESHOLD (512 * 1024 * 1024)
 
 /* Language sets kept loaded: switching back to one of them is free. A
  * set costs ~15 MB per language (eng+fra+spa: ~41 MB). */
@@ -111,6 +125,22 @@ omp_single_thread(void)
 	*(void **)&set_levels = dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
 	if (set_levels)
 		set_levels(0);
+}
+
+/*
+ * Page images are large (a grey 300 dpi Letter page is 8.4 MB, and
+ * preprocessing makes several) and freed after every page. By default
+ * glibc gives such blocks back to the kernel at once and page-faults them
+ * in again for the next page: about a sixth of a worker's CPU time on
+ * six pages of the OCR corpus (measured 2026-11-23, docs/performance.md).
+ * Keeping them in the heap cost no more peak memory (118 MB either way),
+ * since the next page needs as much again.
+ */
+static void
+malloc_keep_pages(void)
+{
+	mallopt(M_MMAP_THRESHOLD, ENGINE_MMAP_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, ENGINE_TRIM_THRESHOLD);
 }
 
 static const char *
@@ -196,6 +226,7 @@ ocr_engine_new(const char *langs, struct error *err)
 	if (check_langs(langs, err) < 0)
 		return NULL;
 	omp_single_thread();
+	malloc_keep_pages();
 	e = xcalloc(1, sizeof(*e));
 	e->cur = &e->slots[0];
 	if (ocr_engine_set_languages(e, langs, err) < 0) {
@@ -280,22 +311,63 @@ replace(PIX **pix, PIX *next)
 }
 
 /*
- * Leptonica's test of which way ascenders point (Latin scripts): ~10 ms on
- * a 300 dpi page. Returns the clockwise quarter turns that make the page
- * upright, or -1 when the statistics are not clear enough. It needs
- * letters of 150-300 dpi size: at 100 dpi it turned one page in five the
- * wrong way (measured), so small letters are doubled first.
+ * The page being prepared, and a 1-bit copy of it that the measuring steps
+ * (x-height, orientation, skew) share: thresholding a grey 300 dpi page
+ * costs ~15 ms, so it is done once per version of the page.
+ */
+struct page {
+	PIX *pix;  /* 1 or 8 bits */
+	PIX *bw;   /* NULL until asked for */
+};
+
+static PIX *
+page_bw(struct page *pg)
+{
+	if (pg->bw == NULL) {
+		pg->bw = pixGetDepth(pg->pix) == 1 ? pixClone(pg->pix)
+						   : pixConvertTo1(pg->pix, 128);
+		if (pg->bw)
+			pixCopyResolution(pg->bw, pg->pix);
+	}
+	return pg->bw;
+}
+
+/* Makes next the page (consumed); NULL leaves the page as it was. */
+static int
+page_set(struct page *pg, PIX *next)
+{
+	if (next == NULL)
+		return -1;
+	pixDestroy(&pg->pix);
+	pixDestroy(&pg->bw);
+	pg->pix = next;
+	return 0;
+}
+
+/*
+ * Leptonica's test of which way ascenders point (Latin scripts). Returns
+ * the clockwise quarter turns that make the page upright, or -1 when the
+ * statistics are not clear enough. Small letters mislead it (at 100 dpi it
+ * turned one page in five the wrong way) and large ones make it slow (a
+ * 300 dpi Letter page of 11 pt text: 60-130 ms; the same page halved:
+ * 10-12 ms and as clear an answer; quartered: no answer; measured
+ * 2026-11-23), so the page is scaled by powers of 2 to bring the x-height
+ * between ORIENT_MIN_XHEIGHT and twice that.
  */
 static int
-orientation_by_ascenders(PIX *pix, int xheight)
+orientation_by_ascenders(PIX *bw1, int xheight)
 {
-	PIX *bw = pixGetDepth(pix) == 1 ? pixClone(pix) : pixConvertTo1(pix, 128);
+	PIX *bw = pixClone(bw1);
 	l_float32 up = 0, left = 0;
 	int quads = -1;
 
-	if (bw && xheight > 0 && xheight < ORIENT_MIN_XHEIGHT)
+	if (xheight > 0 && xheight < ORIENT_MIN_XHEIGHT)
 		replace(&bw, pixExpandBinaryPower2(bw, 2));
-	if (bw && pixOrientDetect(bw, &up, &left, 0, 0) == 0) {
+	else if (xheight >= 4 * ORIENT_MIN_XHEIGHT)
+		replace(&bw, pixReduceRankBinaryCascade(bw, 1, 1, 0, 0));
+	else if (xheight >= 2 * ORIENT_MIN_XHEIGHT)
+		replace(&bw, pixReduceRankBinaryCascade(bw, 1, 0, 0, 0));
+	if (pixOrientDetect(bw, &up, &left, 0, 0) == 0) {
 		/* Leptonica's own thresholds (pixOrientCorrect): a score of
 		 * 8 or more, 2.5 times the other one. */
 		if (fabsf(up) >= 8 && fabsf(up) >= 2.5f * fabsf(left))
@@ -349,17 +421,13 @@ orientation_by_osd(struct ocr_engine *e, PIX *pix, int dpi)
  * a 1-bit page skewed by 6 degrees (measured), so search to DESKEW_RANGE.
  */
 static double
-find_skew(PIX *pix)
+find_skew(PIX *bw)
 {
-	PIX *bw = pixGetDepth(pix) == 1 ? pixClone(pix) : pixConvertTo1(pix, 128);
 	l_float32 angle = 0, conf = 0;
 	int bad;
 
-	if (bw == NULL)
-		return 0;
 	bad = pixFindSkewSweepAndSearch(bw, &angle, &conf, 4, 2, DESKEW_RANGE,
 					1.0f, 0.01f);
-	pixDestroy(&bw);
 	if (bad || conf < DESKEW_MIN_CONF || fabsf(angle) < DESKEW_MIN_ANGLE)
 		return 0;
 	return angle;
@@ -527,12 +595,11 @@ collect_words(TessBaseAPI *api, const struct xform *t, struct ocr_result *r)
 
 /* Stretches a page whose pixels are not square (a fax at 204 x 98 dpi). */
 static void
-make_square(PIX **ret, struct xform *t, struct ocr_result *r)
+make_square(struct page *pg, struct xform *t, struct ocr_result *r)
 {
-	PIX *pix = *ret;
+	PIX *pix = pg->pix, *sq;
 	int xres = pixGetXRes(pix), yres = pixGetYRes(pix);
 	double sy, h;
-	PIX *sq;
 
 	if (xres <= 0 || yres <= 0)
 		return;
@@ -547,47 +614,51 @@ make_square(PIX **ret, struct xform *t, struct ocr_result *r)
 		return;
 	pixSetResolution(sq, xres, xres);
 	xform_add(t, OP_STRETCH, pix, sy);
-	replace(ret, sq);
+	page_set(pg, sq);
 	r->steps |= OCR_STEP_ASPECT;
 }
 
 /* The resolution to tell Tesseract, and the x-height that orientation and
  * enlargement use (measured here once). */
 static void
-find_dpi(PIX *pix, const struct ocr_opts *opts, unsigned steps,
+find_dpi(struct page *pg, const struct ocr_opts *opts, unsigned steps,
 	 struct ocr_dpi *dpi)
 {
+	PIX *bw = page_bw(pg);
+
 	if (opts->dpi > 0 || !(steps & OCR_STEP_DPI)) {
-		dpi->dpi = opts->dpi > 0 ? opts->dpi : pixGetYRes(pix);
+		dpi->dpi = opts->dpi > 0 ? opts->dpi : pixGetYRes(pg->pix);
 		dpi->declared = dpi->dpi;
 		dpi->source = OCR_DPI_DECLARED;
-		dpi->xheight = ocr_image_xheight(pix);
+		dpi->xheight = bw ? ocr_image_xheight(bw) : 0;
+	} else if (bw) {
+		ocr_image_sane_dpi(bw, dpi);
 	} else {
-		ocr_image_sane_dpi(pix, dpi);
+		ocr_image_sane_dpi(pg->pix, dpi);
 	}
 }
 
 static void
-deskew(PIX **pix, struct xform *t, struct ocr_result *r)
+deskew(struct page *pg, struct xform *t, struct ocr_result *r)
 {
-	double angle = find_skew(*pix);
-	PIX *straight;
+	PIX *bw = page_bw(pg), *straight;
+	double angle = bw ? find_skew(bw) : 0;
 
 	if (angle == 0)
 		return;
-	straight = pixRotate(*pix, (l_float32)(angle * M_PI / 180),
+	straight = pixRotate(pg->pix, (l_float32)(angle * M_PI / 180),
 			     L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
 	if (straight == NULL)
 		return;
-	xform_add(t, OP_ROTATE, *pix, angle * M_PI / 180);
-	replace(pix, straight);
+	xform_add(t, OP_ROTATE, pg->pix, angle * M_PI / 180);
+	page_set(pg, straight);
 	r->skew = angle;
 	r->steps |= OCR_STEP_DESKEW;
 }
 
 /* Enlarges a page whose letters are too small for Tesseract. */
 static void
-upscale(PIX **pix, int xh, struct xform *t, struct ocr_result *r)
+upscale(struct page *pg, int xh, struct xform *t, struct ocr_result *r)
 {
 	double f, w, h;
 	PIX *grey, *big = NULL;
@@ -595,20 +666,90 @@ upscale(PIX **pix, int xh, struct xform *t, struct ocr_result *r)
 	if (xh <= 0 || xh >= UPSCALE_MIN_XHEIGHT)
 		return;
 	f = fmin((double)UPSCALE_TARGET / xh, UPSCALE_MAX);
-	w = pixGetWidth(*pix) * f;
-	h = pixGetHeight(*pix) * f;
+	w = pixGetWidth(pg->pix) * f;
+	h = pixGetHeight(pg->pix) * f;
 	if (w > OCR_MAX_SIDE || h > OCR_MAX_SIDE || w * h > (double)OCR_MAX_PIXELS)
 		return;
-	grey = pixGetDepth(*pix) == 1 ? pixConvertTo8(*pix, 0) : pixClone(*pix);
+	grey = pixGetDepth(pg->pix) == 1 ? pixConvertTo8(pg->pix, 0)
+					 : pixClone(pg->pix);
 	if (grey)
 		big = pixScaleGrayLI(grey, (float)f, (float)f);
 	pixDestroy(&grey);
 	if (big == NULL)
 		return;
-	xform_add(t, OP_SCALE, *pix, f);
-	replace(pix, big);
+	xform_add(t, OP_SCALE, pg->pix, f);
+	page_set(pg, big);
 	r->scale = f;
 	r->steps |= OCR_STEP_UPSCALE;
+}
+
+/*
+ * The preprocessing, in the order that works: square pixels, an even
+ * background, the resolution, straight lines, upright, then enlargement.
+ * Each step records in t what it did and in r that it did it.
+ */
+static void
+prepare(struct ocr_engine *e, struct page *pg, const struct ocr_opts *opts,
+	unsigned steps, struct xform *t, struct ocr_result *r)
+{
+	struct ocr_dpi dpi;
+
+	/* Every later measure assumes square pixels. */
+	if (steps & OCR_STEP_ASPECT)
+		make_square(pg, t, r);
+
+	/* An uneven background defeats every threshold, ours and
+	 * Tesseract's: even it out before anything measures the page. */
+	if (pixGetDepth(pg->pix) == 8 && (steps & OCR_STEP_CLEAN) &&
+	    background_spread(pg->pix) > CLEAN_MIN_SPREAD &&
+	    page_set(pg, pixBackgroundNormSimple(pg->pix, NULL, NULL)) == 0)
+		r->steps |= OCR_STEP_CLEAN;
+
+	find_dpi(pg, opts, steps, &dpi);
+
+	/* Straighten first, since crooked lines confuse the orientation
+	 * test; a page turned by 90 degrees has no horizontal lines to
+	 * straighten, so it gets a second chance once turned. */
+	if (steps & OCR_STEP_DESKEW)
+		deskew(pg, t, r);
+	if ((steps & OCR_STEP_ORIENT) && page_bw(pg)) {
+		int q = orientation_by_ascenders(page_bw(pg), dpi.xheight);
+		PIX *turned;
+
+		if (q < 0)
+			q = orientation_by_osd(e, pg->pix, dpi.dpi > 0 ? dpi.dpi
+							: OCR_DEFAULT_DPI);
+		if (q > 0 && (turned = pixRotateOrth(pg->pix, q)) != NULL) {
+			xform_add(t, OP_TURN, pg->pix, q);
+			page_set(pg, turned);
+			r->rotation = 90 * q;
+			r->steps |= OCR_STEP_ORIENT;
+			if (q % 2) {
+				/* Letters measured sideways have other
+				 * heights. */
+				find_dpi(pg, opts, steps, &dpi);
+				if ((steps & OCR_STEP_DESKEW) &&
+				    !(r->steps & OCR_STEP_DESKEW))
+					deskew(pg, t, r);
+			}
+		}
+	}
+	r->dpi = dpi.dpi;
+	r->dpi_source = dpi.source;
+
+	if (steps & OCR_STEP_UPSCALE)
+		upscale(pg, dpi.xheight, t, r);
+
+	if (pixGetDepth(pg->pix) == 8 && (steps & OCR_STEP_SAUVOLA)) {
+		PIX *bw = NULL;
+		int win = (int)fmax(8, dpi.dpi * r->scale / 12);
+
+		if (pixSauvolaBinarizeTiled(pg->pix, win, 0.34f, 1, 1, NULL,
+					    &bw) == 0 && page_set(pg, bw) == 0)
+			r->steps |= OCR_STEP_SAUVOLA;
+		else
+			pixDestroy(&bw);
+	}
 }
 
 int
@@ -617,11 +758,11 @@ ocr_engine_recognize(struct ocr_engine *e, struct Pix *src,
 		     struct error *err)
 {
 	static const struct ocr_opts defaults;
+	TessBaseAPI *api = e->cur->api;
 	struct ocr_result r = { 0 };
 	struct xform t = { 0 };
-	struct ocr_dpi dpi;
+	struct page pg = { NULL, NULL };
 	ETEXT_DESC *monitor = NULL;
-	PIX *pix = NULL;
 	int64_t start = now_usec();
 	unsigned steps;
 	int timeout_ms, rc = -1, d;
@@ -636,87 +777,33 @@ ocr_engine_recognize(struct ocr_engine *e, struct Pix *src,
 		return -1;
 	d = pixGetDepth(src);
 	if (pixGetColormap(src))
-		pix = pixRemoveColormap(src, REMOVE_CMAP_TO_GRAYSCALE);
+		pg.pix = pixRemoveColormap(src, REMOVE_CMAP_TO_GRAYSCALE);
 	else if (d == 1 || d == 8)
-		pix = pixClone(src);
+		pg.pix = pixClone(src);
 	else
-		pix = pixConvertTo8(src, 0);
-	if (pix == NULL || (pixGetDepth(pix) != 1 && pixGetDepth(pix) != 8 &&
-			    replace(&pix, pixConvertTo8(pix, 0)) < 0)) {
+		pg.pix = pixConvertTo8(src, 0);
+	if (pg.pix == NULL ||
+	    (pixGetDepth(pg.pix) != 1 && pixGetDepth(pg.pix) != 8 &&
+	     page_set(&pg, pixConvertTo8(pg.pix, 0)) < 0)) {
 		error_set(err, "the page image (%d bits per pixel) cannot be "
 			  "converted to grey", d);
 		goto out;
 	}
-	r.width = t.w0 = pixGetWidth(pix);
-	r.height = t.h0 = pixGetHeight(pix);
+	r.width = t.w0 = pixGetWidth(pg.pix);
+	r.height = t.h0 = pixGetHeight(pg.pix);
 	r.scale = 1;
+	prepare(e, &pg, opts, steps, &t, &r);
+	pixDestroy(&pg.bw);
 
-	/* Square pixels first: every later measure assumes them. */
-	if (steps & OCR_STEP_ASPECT)
-		make_square(&pix, &t, &r);
-
-	/* An uneven background defeats every threshold, ours and
-	 * Tesseract's: even it out before anything measures the page. */
-	if (pixGetDepth(pix) == 8 && (steps & OCR_STEP_CLEAN) &&
-	    background_spread(pix) > CLEAN_MIN_SPREAD &&
-	    replace(&pix, pixBackgroundNormSimple(pix, NULL, NULL)) == 0)
-		r.steps |= OCR_STEP_CLEAN;
-
-	find_dpi(pix, opts, steps, &dpi);
-
-	/* Straighten first, since crooked lines confuse the orientation
-	 * test; a page turned by 90 degrees has no horizontal lines to
-	 * straighten, so it gets a second chance once turned. */
-	if (steps & OCR_STEP_DESKEW)
-		deskew(&pix, &t, &r);
-	if (steps & OCR_STEP_ORIENT) {
-		int q = orientation_by_ascenders(pix, dpi.xheight);
-
-		if (q < 0)
-			q = orientation_by_osd(e, pix, dpi.dpi > 0 ? dpi.dpi
-							       : OCR_DEFAULT_DPI);
-		if (q != 0) {
-			PIX *turned = pixRotateOrth(pix, q);
-
-			if (turned) {
-				xform_add(&t, OP_TURN, pix, q);
-				replace(&pix, turned);
-				r.rotation = 90 * q;
-				r.steps |= OCR_STEP_ORIENT;
-				/* Letters measured sideways have other
-				 * heights. */
-				if (q % 2)
-					find_dpi(pix, opts, steps, &dpi);
-				if (q % 2 && (steps & OCR_STEP_DESKEW) &&
-				    !(r.steps & OCR_STEP_DESKEW))
-					deskew(&pix, &t, &r);
-			}
-		}
-	}
-	r.dpi = dpi.dpi;
-	r.dpi_source = dpi.source;
-
-	if (steps & OCR_STEP_UPSCALE)
-		upscale(&pix, dpi.xheight, &t, &r);
-
-	if (pixGetDepth(pix) == 8 && (steps & OCR_STEP_SAUVOLA)) {
-		PIX *bw = NULL;
-		int win = (int)fmax(8, dpi.dpi * r.scale / 12);
-
-		if (pixSauvolaBinarizeTiled(pix, win, 0.34f, 1, 1, NULL, &bw) == 0 &&
-		    replace(&pix, bw) == 0)
-			r.steps |= OCR_STEP_SAUVOLA;
-		else
-			pixDestroy(&bw);
-	}
-
-	TessBaseAPISetImage2(e->cur->api, pix);
+	TessBaseAPISetImage2(api, pg.pix);
 	if (r.dpi > 0)
-		TessBaseAPISetSourceResolution(e->cur->api,
-					       (int)lround(r.dpi * r.scale));
+		TessBaseAPISetSourceResolution(api, (int)lround(r.dpi * r.scale));
+	/* The deadline covers recognition, which is most of the time; the
+	 * layout analysis before it cannot be interrupted (the worker's CPU
+	 * limit is the backstop). */
 	monitor = TessMonitorCreate();
 	TessMonitorSetDeadlineMSecs(monitor, timeout_ms);
-	if (TessBaseAPIRecognize(e->cur->api, monitor) != 0) {
+	if (TessBaseAPIRecognize(api, monitor) != 0) {
 		if ((now_usec() - start) / 1000 >= timeout_ms)
 			error_set(err, "the page took longer than %d s to read",
 				  (timeout_ms + 999) / 1000);
@@ -724,12 +811,12 @@ ocr_engine_recognize(struct ocr_engine *e, struct Pix *src,
 			error_set(err, "Tesseract could not read the page");
 		goto out;
 	}
-	text = TessBaseAPIGetUTF8Text(e->cur->api);
+	text = TessBaseAPIGetUTF8Text(api);
 	r.text = xstrdup(text ? text : "");
 	TessDeleteText(text);
-	r.confidence = TessBaseAPIMeanTextConf(e->cur->api);
+	r.confidence = TessBaseAPIMeanTextConf(api);
 	snprintf(r.langs, sizeof(r.langs), "%s", e->cur->langs);
-	collect_words(e->cur->api, &t, &r);
+	collect_words(api, &t, &r);
 	r.ms = (long)((now_usec() - start) / 1000);
 	*ret = r;
 	memset(&r, 0, sizeof(r));
@@ -737,8 +824,9 @@ ocr_engine_recognize(struct ocr_engine *e, struct Pix *src,
 out:
 	if (monitor)
 		TessMonitorDelete(monitor);
-	TessBaseAPIClear(e->cur->api);
-	pixDestroy(&pix);
+	TessBaseAPIClear(api);
+	pixDestroy(&pg.pix);
+	pixDestroy(&pg.bw);
 	ocr_result_release(&r);
 	return rc;
 }

@@ -689,10 +689,19 @@ vault_fetch(const char *url, const char *tmp_dir,
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
 		res = curl_easy_perform(h);
 		if (res != CURLE_OK) {
-			if (f.refused)
+			if (f.refused && hops > 0)
 				error_set(err, "refused to connect to %s (for "
-					  "%.200s): %s", f.refused_addr, cur,
-					  f.refused);
+					  "%.150s, where %.150s redirected): "
+					  "%s; only public addresses are "
+					  "fetched unless [fetch] allow lists "
+					  "the host:port", f.refused_addr, cur,
+					  url, f.refused);
+			else if (f.refused)
+				error_set(err, "refused to connect to %s (for "
+					  "%.200s): %s; only public addresses "
+					  "are fetched unless [fetch] allow "
+					  "lists the host:port",
+					  f.refused_addr, cur, f.refused);
 			else if (f.too_big || res == CURLE_FILESIZE_EXCEEDED)
 				error_set(err, "%.200s is larger than the limit "
 					  "of %llu bytes", cur,

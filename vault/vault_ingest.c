@@ -13,9 +13,16 @@
  *
  * Pages are stored as they are made, so a worker that dies on page 300 of
  * 500 is replaced by one that resumes at page 301; the job's lease is
- * renewed after every page. Each page runs under a wall-clock alarm and a
- * CPU limit: a page that hangs kills the worker, and the supervisor
- * records why; after [worker] max_attempts the document fails with it.
+ * renewed after every page. (A failed document sent again starts over at
+ * page 1.) Pages that could not be read are stored without text, counted
+ * per document, and named in the document's note; a document none of
+ * whose pages could be read fails with the first page's reason.
+ *
+ * OCR of a page stops at [worker] page_timeout, and the page is kept
+ * without text. Each page also runs under a wall-clock alarm and a CPU
+ * limit a little longer than that: a page that hangs elsewhere kills the
+ * worker, and the supervisor records why; after [worker] max_attempts the
+ * document fails with it.
  */
 #include "config.h"
 
@@ -57,6 +64,7 @@ struct vault_ingest {
 	const struct store_job *job;  /* the job being processed */
 	struct store_doc doc;         /* its document */
 	struct ocr_engine *engine;    /* created on the first page to OCR */
+	int resuming;                 /* the document was being processed */
 	int pages_failed;             /* pages stored without text */
 	char first_page_error[256];
 };
@@ -92,6 +100,20 @@ vault_ingest_free(struct vault_ingest *vi)
 /* ---- per-page limits ---------------------------------------------------- */
 
 /*
+ * Seconds a page may take before its worker is killed. Tesseract stops
+ * itself at page_timeout (the page is then kept without text and the
+ * document goes on), so the kill, which costs the document an attempt,
+ * must come later: it is the backstop for code that cannot be stopped
+ * (a decoder or a renderer in a loop, Tesseract's layout analysis).
+ */
+static unsigned
+page_guard_seconds(const struct vault_ingest *vi)
+{
+	return (unsigned)vi->conf->page_timeout +
+	       (unsigned)vi->conf->page_timeout / 4 + 2;
+}
+
+/*
  * Arms the wall-clock alarm and moves the CPU soft limit to "now plus one
  * page's worth". Either kills the worker if a page runs away (SIGALRM,
  * SIGXCPU), which is the only reliable way to stop a library stuck in a
@@ -103,12 +125,12 @@ page_guard_begin(const struct vault_ingest *vi)
 	struct rusage ru;
 	struct rlimit rl;
 
-	alarm((unsigned)vi->conf->page_timeout);
+	alarm(page_guard_seconds(vi));
 	if (getrusage(RUSAGE_SELF, &ru) == 0 &&
 	    getrlimit(RLIMIT_CPU, &rl) == 0) {
 		rlim_t used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec);
 
-		rl.rlim_cur = used + (rlim_t)vi->conf->page_timeout + 1;
+		rl.rlim_cur = used + (rlim_t)page_guard_seconds(vi);
 		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
 			rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_CPU, &rl);
@@ -224,18 +246,34 @@ save_preview(struct vault_ingest *vi, int n, struct Pix *pix)
 	char *dir = xasprintf("%s/pages/%lld", cache, (long long)vi->doc.id);
 	char *path = xasprintf("%s/%d.png", dir, n);
 	char *pages = xasprintf("%s/pages", cache);
-	struct Pix *small = NULL;
+	char *tmp = xasprintf("%s.tmp", path);
+	struct Pix *out;
 	int w = pixGetWidth(pix);
 
 	mkdir(cache, 0750);
 	mkdir(pages, 0750);
 	mkdir(dir, 0750);
 	if (w > INGEST_PREVIEW_MAX_WIDTH)
-		small = pixScale(pix, (float)INGEST_PREVIEW_MAX_WIDTH / (float)w,
-				 (float)INGEST_PREVIEW_MAX_WIDTH / (float)w);
-	if (pixWrite(path, small ? small : pix, IFF_PNG) != 0)
+		out = pixScale(pix, (float)INGEST_PREVIEW_MAX_WIDTH / (float)w,
+			       (float)INGEST_PREVIEW_MAX_WIDTH / (float)w);
+	else
+		out = pixClone(pix);
+	/*
+	 * zlib's fastest level: at the default level writing the preview
+	 * was 55% of the CPU time of a born-digital PDF (tests/bench/
+	 * bench_ocr.sh); level 1 costs about half as much for files ~20%
+	 * larger. Written aside and renamed, so the server never sends
+	 * half a file.
+	 */
+	if (out != NULL)
+		pixSetZlibCompression(out, 1);
+	if (out == NULL || pixWrite(tmp, out, IFF_PNG) != 0 ||
+	    rename(tmp, path) != 0) {
 		fprintf(stderr, "worker: cannot write %s\n", path);
-	pixDestroy(&small);
+		unlink(tmp);
+	}
+	pixDestroy(&out);
+	free(tmp);
 	free(pages);
 	free(path);
 	free(dir);
@@ -348,7 +386,7 @@ do_pdf(struct vault_ingest *vi, const char *path, const struct vault_type *t,
 		struct ocr_pdf_text txt = { 0 };
 		struct Pix *pix = NULL;
 
-		if (store_page_exists(vi->s, vi->doc.id, n))
+		if (vi->resuming && store_page_exists(vi->s, vi->doc.id, n))
 			continue; /* resumed after a crash */
 		page_guard_begin(vi);
 		if (ocr_pdf_page_text(pdf, n - 1, &txt, &perr) == 0 && txt.real) {
@@ -393,6 +431,12 @@ do_pdf(struct vault_ingest *vi, const char *path, const struct vault_type *t,
 			goto out;
 		}
 	}
+	if (pages > 0 && vi->pages_failed == pages) {
+		/* Not one page has text: as for an image, say why it failed
+		 * rather than index an empty document. */
+		rc = fail_doc(vi, vi->first_page_error, err);
+		goto out;
+	}
 	rc = finish_pages(vi, err);
 out:
 	ocr_pdf_free(pdf);
@@ -416,7 +460,7 @@ do_image(struct vault_ingest *vi, const char *path, const struct vault_type *t,
 	for (int n = 1; n <= pages; n++) {
 		struct Pix *pix = NULL;
 
-		if (store_page_exists(vi->s, vi->doc.id, n))
+		if (vi->resuming && store_page_exists(vi->s, vi->doc.id, n))
 			continue;
 		page_guard_begin(vi);
 		if (ocr_image_read_page(img, n - 1, &pix, &ierr) < 0) {
@@ -505,9 +549,14 @@ out:
 
 /* ---- archives -------------------------------------------------------------- */
 
+/* Bytes of the archive's note that list skipped members and why. */
+#define INGEST_SKIP_NOTE 1024
+
 struct archive_ctx {
 	struct vault_ingest *vi;
 	int64_t added;
+	char skipped[INGEST_SKIP_NOTE]; /* "'name' (reason), ..." */
+	uint64_t skipped_listed;        /* members named in skipped */
 };
 
 static int
@@ -543,24 +592,58 @@ on_member(const char *member, const char *tmp_path, uint64_t size, void *ctx,
 	return rc;
 }
 
+/*
+ * A member that is not extracted leaves no document behind, so its name
+ * and the reason go into the archive's note (as many as fit), where
+ * 'doc show' and the API show them.
+ */
 static void
 on_skip(const char *member, const char *reason, void *ctx)
 {
-	(void)ctx;
+	struct archive_ctx *ac = ctx;
+	size_t len = strlen(ac->skipped);
+	int n;
+
 	fprintf(stderr, "worker: archive member '%s' skipped: %s\n", member,
 		reason);
+	n = snprintf(ac->skipped + len, sizeof(ac->skipped) - len,
+		     "%s'%.200s' (%s)", len ? ", " : "", member, reason);
+	if (n < 0 || (size_t)n >= sizeof(ac->skipped) - len)
+		ac->skipped[len] = '\0'; /* did not fit: counted, not named */
+	else
+		ac->skipped_listed++;
+}
+
+/* The archive's note: what was expanded, what was skipped and why. */
+static void
+archive_note(const struct archive_ctx *ac,
+	     const struct vault_archive_stats *st, const char *then,
+	     char *note, size_t size)
+{
+	char more[64] = "";
+
+	if (st->skipped > ac->skipped_listed)
+		snprintf(more, sizeof(more), " and %llu more",
+			 (unsigned long long)(st->skipped - ac->skipped_listed));
+	snprintf(note, size, "archive: %llu member%s expanded, %llu skipped%s%s"
+		 "%s%s%s", (unsigned long long)st->members,
+		 st->members == 1 ? "" : "s",
+		 (unsigned long long)st->skipped, st->skipped ? ": " : "",
+		 ac->skipped, more, then ? "; then: " : "", then ? then : "");
 }
 
 static int
 do_archive(struct vault_ingest *vi, const char *path,
 	   const struct vault_type *t, struct error *err)
 {
-	struct archive_ctx ac = { vi, 0 };
+	struct archive_ctx ac = { 0 };
 	struct vault_archive_stats stats = { 0 };
 	struct error aerr;
 	char *tmp = datadir_path(vi->data_dir, "tmp");
-	char note[256];
+	char note[INGEST_SKIP_NOTE + 600];
 	int rc;
+
+	ac.vi = vi;
 
 	if (store_document_start(vi->s, vi->doc.id, t->mime, "archive", 0,
 				 err) < 0) {
@@ -572,10 +655,19 @@ do_archive(struct vault_ingest *vi, const char *path,
 	free(tmp);
 	if (rc < 0 && ac.added == 0)
 		return fail_doc(vi, aerr.msg, err);
-	snprintf(note, sizeof(note), "archive: %llu members expanded, %llu "
-		 "skipped%s%s", (unsigned long long)stats.members,
-		 (unsigned long long)stats.skipped, rc < 0 ? "; then: " : "",
-		 rc < 0 ? aerr.msg : "");
+	if (stats.members == 0 && stats.skipped == 0)
+		return finish(vi, "unsupported", "not indexed: the archive "
+			      "holds no files", err);
+	archive_note(&ac, &stats, rc < 0 ? aerr.msg : NULL, note,
+		     sizeof(note));
+	if (stats.members == 0) {
+		/* Every member was refused: nothing of it is in the vault. */
+		char msg[sizeof(note) + 64];
+
+		snprintf(msg, sizeof(msg), "no member could be extracted (%s)",
+			 note);
+		return fail_doc(vi, msg, err);
+	}
 	return finish(vi, "done", note, err);
 }
 
@@ -680,17 +772,26 @@ static int
 do_ingest(struct vault_ingest *vi, struct error *err)
 {
 	char *path = vault_blob_path(vi->data_dir, vi->doc.sha256);
+	struct stat sb;
 	int rc;
 
 	if (path == NULL)
 		return fail_doc(vi, "the document has no stored original", err);
-	if (access(path, R_OK) < 0) {
+	if (access(path, R_OK) < 0 || stat(path, &sb) < 0) {
 		char msg[256];
 
 		snprintf(msg, sizeof(msg), "the original is missing from the "
 			 "vault: %s (run 'foivault fsck')", strerror(errno));
 		free(path);
 		return fail_doc(vi, msg, err);
+	}
+	if (sb.st_size == 0) {
+		/* libmagic would call it application/x-empty, "unsupported":
+		 * say what the user can act on instead. */
+		free(path);
+		return fail_doc(vi, "the file is empty (0 bytes): nothing to "
+				"index; it may be an incomplete download or "
+				"copy", err);
 	}
 	rc = dispatch(vi, path, err);
 	free(path);
@@ -707,6 +808,9 @@ vault_ingest_run(struct vault_ingest *vi, const struct store_job *job,
 	int rc = -1;
 
 	vi->job = job;
+	/* Page failures are counted per document, not per worker. */
+	vi->pages_failed = 0;
+	vi->first_page_error[0] = '\0';
 	payload = json_loads(job->payload, 0, &jerr);
 	if (payload == NULL || json_unpack(payload, "{s:I}", "document", &id) < 0) {
 		json_decref(payload);
@@ -726,12 +830,19 @@ vault_ingest_run(struct vault_ingest *vi, const struct store_job *job,
 		rc = store_job_finish(vi->s, job->id, vi->owner, NULL, err);
 		goto out;
 	}
+	/*
+	 * Only a document left "processing" (its worker died or was stopped)
+	 * resumes after its stored pages. A "queued" one is new, or a failed
+	 * one sent again: the pages of the failed try are made again, or a
+	 * page that could not be read then would be taken as done now.
+	 */
+	vi->resuming = strcmp(vi->doc.status, "processing") == 0;
 	if (job->attempts > vi->conf->max_attempts) {
 		char msg[512];
 
-		snprintf(msg, sizeof(msg), "gave up after %d attempts: %s",
-			 job->attempts - 1, job->last_error ? job->last_error :
-			 "the worker died");
+		snprintf(msg, sizeof(msg), "gave up after %d attempt%s: %s",
+			 job->attempts - 1, job->attempts == 2 ? "" : "s",
+			 job->last_error ? job->last_error : "the worker died");
 		rc = fail_doc(vi, msg, err);
 		goto out;
 	}
