@@ -58,7 +58,10 @@ int cmd_fsck(struct cli *cli, int argc, char **argv);
 int cmd_ingest(struct cli *cli, int argc, char **argv);
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_jurisdictions(struct cli *cli, int argc, char **argv);
+int cmd_search(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_token(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
 int cmd_worker(struct cli *cli, int argc, char **argv);
 
 extern const char cmd_deadline_usage[];
@@ -67,7 +70,10 @@ extern const char cmd_fsck_usage[];
 extern const char cmd_ingest_usage[];
 extern const char cmd_init_usage[];
 extern const char cmd_jurisdictions_usage[];
+extern const char cmd_search_usage[];
 extern const char cmd_serve_usage[];
+extern const char cmd_token_usage[];
+extern const char cmd_user_usage[];
 extern const char cmd_worker_usage[];
 
 #endif

@@ -23,7 +23,7 @@
 #include "cli.h"
 #include "datadir.h"
 #include "fvlimits.h"
-#include "vault_blob.h"
+#include "ingest.h"
 #include "worker.h"
 
 const char cmd_ingest_usage[] =
@@ -85,42 +85,26 @@ input_fail(struct input *it, const char *msg)
 	it->error = xstrdup(msg);
 }
 
-static int
-is_url(const char *s)
-{
-	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
-}
-
 static void
 ingest_file(struct ingest *ig, const char *path)
 {
 	struct input *it = add_input(ig, path);
 	struct store_doc_new d = ig->tmpl;
-	char hash[VAULT_HASH_HEX];
 	char *abs = realpath(path, NULL);
 	const char *base = strrchr(path, '/');
 	const char *status;
 	struct error err;
-	uint64_t size;
 
 	if (ig->n > INGEST_MAX_INPUTS) {
 		input_fail(it, "too many files in one ingest");
 		free(abs);
 		return;
 	}
-	if (vault_blob_put_file(ig->cli->data_dir, path,
-				ig->cli->conf.max_upload, hash, &size,
-				&err) < 0) {
-		input_fail(it, err.msg);
-		free(abs);
-		return;
-	}
-	d.sha256 = hash;
-	d.size = size;
 	d.source_kind = "path";
 	d.source_name = base ? base + 1 : path;
 	d.source_ref = abs ? abs : path;
-	if (store_document_add(ig->s, &d, &it->id, &status, &err) < 0)
+	if (ingest_add_file(ig->s, ig->cli->data_dir, ig->cli->conf.max_upload,
+			    path, &d, &it->id, &status, &err) < 0)
 		input_fail(it, err.msg);
 	else
 		it->status = xstrdup(status);
@@ -164,18 +148,10 @@ static void
 ingest_url(struct ingest *ig, const char *url)
 {
 	struct input *it = add_input(ig, url);
-	struct store_doc_new d = ig->tmpl;
 	const char *status;
 	struct error err;
 
-	if (strlen(url) > FV_MAX_URL_LENGTH) {
-		input_fail(it, "the URL is too long");
-		return;
-	}
-	d.source_kind = "url";
-	d.source_name = url;
-	d.source_ref = url;
-	if (store_document_add(ig->s, &d, &it->id, &status, &err) < 0)
+	if (ingest_add_url(ig->s, url, &ig->tmpl, &it->id, &status, &err) < 0)
 		input_fail(it, err.msg);
 	else
 		it->status = xstrdup(status);
@@ -186,7 +162,7 @@ ingest_one(struct ingest *ig, const char *arg)
 {
 	struct stat sb;
 
-	if (is_url(arg)) {
+	if (ingest_is_url(arg)) {
 		ingest_url(ig, arg);
 	} else if (strstr(arg, "://") != NULL) {
 		input_fail(add_input(ig, arg), "only http and https URLs can be "
@@ -202,19 +178,42 @@ ingest_one(struct ingest *ig, const char *arg)
 	}
 }
 
+/* "42s", "3m05s", "1h02m": short enough for one terminal line. */
+static void
+format_eta(double s, char *buf, size_t size)
+{
+	long t = s < 0 ? 0 : s > 359999 ? 359999 : (long)(s + 0.5);
+
+	if (t < 60)
+		snprintf(buf, size, "%lds", t);
+	else if (t < 3600)
+		snprintf(buf, size, "%ldm%02lds", t / 60, t % 60);
+	else
+		snprintf(buf, size, "%ldh%02ldm", t / 3600, t % 3600 / 60);
+}
+
+/*
+ * One line on stderr, redrawn in place: a bar, documents and pages done out
+ * of those known so far (archives add documents, and a document's pages are
+ * known once it is opened, so both totals may grow), and an ETA. The bar
+ * averages the two fractions, so that it is full only when every document
+ * has ended.
+ */
 static void
 progress(const struct store_progress *p, int64_t start_us)
 {
 	double elapsed = (double)(now_usec() - start_us) / 1e6;
-	double frac = p->pages > 0 ? (double)p->pages_done / (double)p->pages :
-		      p->docs > 0 ? (double)p->finished / (double)p->docs : 0;
+	double docs = p->docs > 0 ? (double)p->finished / (double)p->docs : 0;
+	double frac = p->pages > 0 ?
+		(docs + (double)p->pages_done / (double)p->pages) / 2 : docs;
 	int bar = (int)(frac * 30);
-	char eta[32] = "";
+	char eta[32] = "", t[16];
 
-	if (frac > 0.02 && frac < 1)
-		snprintf(eta, sizeof(eta), ", ETA %.0fs",
-			 elapsed / frac - elapsed);
-	fprintf(stderr, "\r[%-30.*s] documents %lld/%lld, pages %lld/%lld%s   ",
+	if (frac > 0.02 && frac < 1) {
+		format_eta(elapsed / frac - elapsed, t, sizeof(t));
+		snprintf(eta, sizeof(eta), ", ETA %s", t);
+	}
+	fprintf(stderr, "\r[%-30.*s] documents %lld/%lld, pages %lld/%lld%s\033[K",
 		bar, "##############################",
 		(long long)p->finished, (long long)p->docs,
 		(long long)p->pages_done, (long long)p->pages, eta);
@@ -226,7 +225,8 @@ static int
 wait_all(struct ingest *ig, struct error *err)
 {
 	struct worker_pool *pool = NULL;
-	int tty = isatty(STDERR_FILENO) && !ig->json;
+	/* The bar goes to stderr, so --json on stdout is not disturbed. */
+	int tty = isatty(STDERR_FILENO);
 	int64_t start = now_usec();
 	int rc = -1;
 
@@ -294,9 +294,9 @@ wait_all(struct ingest *ig, struct error *err)
 		} else if (strcmp(st, "done") == 0) {
 			char msg[128];
 
-			snprintf(msg, sizeof(msg), "%lld of %lld documents "
-				 "expanded from it failed (see 'foivault doc "
-				 "show')", (long long)p.failed,
+			snprintf(msg, sizeof(msg), "%lld of the %lld "
+				 "documents expanded from it failed or were "
+				 "not indexed", (long long)p.failed,
 				 (long long)(p.docs - 1));
 			input_fail(it, msg);
 		} else if (strcmp(st, "unsupported") == 0) {
@@ -350,17 +350,6 @@ print_results(const struct ingest *ig)
 	}
 }
 
-static int
-valid_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-
-	return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d,
-					 &tail) == 3 &&
-	       y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 int
 cmd_ingest(struct cli *cli, int argc, char **argv)
 {
@@ -392,14 +381,13 @@ cmd_ingest(struct cli *cli, int argc, char **argv)
 			ig.tmpl.title = argv[++i];
 		} else if (strcmp(a, "--date") == 0) {
 			ig.tmpl.doc_date = argv[++i];
-			if (!valid_date(ig.tmpl.doc_date))
+			if (!ingest_valid_date(ig.tmpl.doc_date))
 				return cli_usage_error(cli, "--date: expected "
 						       "YYYY-MM-DD, got '%s'",
 						       ig.tmpl.doc_date);
 		} else if (strcmp(a, "--lang") == 0) {
 			ig.tmpl.lang = argv[++i];
-			if (strspn(ig.tmpl.lang, "abcdefghijklmnopqrstuvwxyz_+") !=
-			    strlen(ig.tmpl.lang) || strlen(ig.tmpl.lang) > 64)
+			if (!ingest_valid_lang(ig.tmpl.lang))
 				return cli_usage_error(cli, "--lang: expected "
 						       "languages like eng+fra");
 		} else if (strcmp(a, "--negotiation") == 0) {

@@ -24,6 +24,28 @@
 #define FV_MAX_URL_LENGTH 4096
 #define FV_MAX_JSON_DEPTH 32
 
+/* Uploads (POST /api/v1/documents, multipart/form-data). The file part is
+ * capped by [limits] max_upload as it streams to DATA/tmp; the rest of the
+ * form (part headers, boundaries, fields) by these. */
+#define FV_MAX_UPLOAD_FORM (256 * 1024) /* bytes of the form besides the file */
+#define FV_MAX_FORM_FIELDS 64           /* fields of one form, file included */
+#define FV_MAX_FORM_FIELD 4096          /* bytes of one field's value */
+#define FV_MAX_FORM_FIELD_NAME 256      /* bytes of one field's name */
+#define FV_UPLOAD_PARSE_BUFFER (64 * 1024) /* the multipart parser's buffer */
+
+/* Accounts and API tokens (src/auth.c, src/store_users.c). */
+/* Argon2id hashes computed at once: each takes ~64 MiB for ~0.1 s
+ * (crypto_pwhash MEMLIMIT_INTERACTIVE), so a burst of logins must queue
+ * rather than exhaust memory. */
+#define FV_MAX_PWHASH_CONCURRENT 2
+#define FV_MIN_PASSWORD 12            /* bytes */
+#define FV_MAX_PASSWORD 1024          /* bytes; Argon2 hashes any length */
+#define FV_MAX_USER_NAME 64           /* bytes of a user name */
+#define FV_MAX_EMAIL 254              /* RFC 5321's path limit */
+#define FV_MAX_TOKEN_NAME 100         /* bytes of a token's label */
+#define FV_MAX_AUDIT_LIST 10000       /* audit rows one listing returns */
+#define FV_TOKEN_TOUCH_INTERVAL 60    /* s between last_used updates */
+
 /* Law files (src/laws and DATA/laws) and holiday calendars. */
 #define FV_MAX_LAW_FILES 1000        /* per directory */
 #define FV_MAX_LAW_DIRS 8
@@ -141,6 +163,15 @@
 #define OCR_DEFAULT_DPI 300
 #define OCR_MIN_DPI 70
 #define OCR_MAX_DPI 1200
+
+/* Search results (src/store_search.c, foivault search, GET /api/v1/search). */
+#define FV_SEARCH_DEFAULT_PER_PAGE 20
+#define FV_SEARCH_MAX_PER_PAGE 100    /* documents on one page of results */
+#define FV_SEARCH_MAX_PAGE 1000       /* pages of results one may ask for */
+#define FV_SEARCH_SNIPPET_PAGES 3     /* hit pages shown per document */
+#define FV_SEARCH_FACET_VALUES 50     /* values listed per facet */
+/* Hit pages listed by a search inside one document (as many as it has). */
+#define FV_SEARCH_DOC_MAX_PAGES OCR_MAX_PAGES
 
 /* Search queries (vault/vault_query.c, docs/search.md). */
 #define FV_MAX_QUERY_BYTES 1000       /* bytes of one query as typed */

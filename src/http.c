@@ -5,11 +5,20 @@
  *
  * Life of a request: the first callback allocates a struct http_req in
  * *req_cls, matches the route and makes every check that needs only the
- * headers (answering 404/405/401/413/415 at once, without reading a body);
- * the following callbacks append the body to a bounded buffer; the last one
- * parses the body and calls the handler. The completion callback logs one
- * line and frees the state. Handlers never see a request that failed a
- * generic check, and every path out of here answers with a JSON body.
+ * headers (answering 404/405/401/403/413/415 at once, without reading a
+ * body); the following callbacks append the body to a bounded buffer, or
+ * for a multipart upload feed it to the streaming form parser (http_form.c);
+ * the last one parses the body and calls the handler. The completion
+ * callback logs one line and frees the state (and removes an upload's temp
+ * file). Handlers never see a request that failed a generic check, and
+ * every path out of here answers with a JSON body.
+ *
+ * Authentication and authorisation happen here and only here: an
+ * Authorization: Bearer header is resolved to a viewer (a token that is
+ * malformed, unknown, revoked or whose user is not active is 401, never
+ * silently anonymous), then the route table's access level is enforced,
+ * and a read-only token may not call a route that needs an account with
+ * any method but GET/HEAD (403). The token itself is never logged.
  */
 #include "config.h"
 
@@ -28,7 +37,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
+#include "datadir.h"
 #include "fvlimits.h"
+#include "http_form.h"
 
 struct server {
 	struct MHD_Daemon *daemon;
@@ -52,6 +64,11 @@ struct http_req {
 	size_t nparams;
 	struct buf body;
 	int body_too_large;
+	int json_body;           /* parse the body as a JSON object */
+	struct http_form *form;  /* a multipart upload, streaming */
+	struct store_viewer viewer;
+	int token_write;         /* the token's scope is write */
+	int token_invalid;       /* a 401 for a bad token, not a missing one */
 	json_t *json;
 	int status;
 	size_t bytes;
@@ -160,6 +177,12 @@ queue(struct http_req *r, int status, const char *ctype,
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 				"no-store");
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					r->token_invalid ?
+					"Bearer realm=\"foivault\", "
+					"error=\"invalid_token\"" :
+					"Bearer realm=\"foivault\"");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED && r->path) {
 		/* Tell the client which methods this path does take. */
 		char allow[64] = "";
@@ -346,7 +369,13 @@ http_data_dir(struct http_req *r)
 const struct store_viewer *
 http_viewer(struct http_req *r)
 {
-	return &store_public;
+	return &r->viewer;
+}
+
+struct http_form *
+http_upload_form(struct http_req *r)
+{
+	return r->form;
 }
 
 const struct conf *
@@ -417,12 +446,111 @@ is_json_type(const char *ctype)
 	return ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ';
 }
 
+/*
+ * Resolves the Authorization header into r->viewer. No header: anonymous.
+ * Anything else that does not name an active user's live token is 401.
+ */
+static int
+authenticate(struct http_req *r)
+{
+	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+		MHD_HTTP_HEADER_AUTHORIZATION);
+	unsigned char hash[AUTH_HASH_BYTES];
+	struct store_token_auth a;
+	struct error err;
+	struct store *s;
+	size_t n;
+	int rc;
+
+	r->viewer = store_public;
+	if (h == NULL)
+		return 0;
+	r->token_invalid = 1;
+	if (strncasecmp(h, "Bearer ", 7) != 0) {
+		http_send_error(r, 401, "unauthorized", "the Authorization "
+				"header must be 'Bearer TOKEN' (an API token "
+				"from 'foivault token create')");
+		return -1;
+	}
+	for (h += 7; *h == ' '; h++)
+		;
+	n = strlen(h);
+	while (n > 0 && h[n - 1] == ' ')
+		n--;
+	if (auth_token_hash(h, n, hash) < 0) {
+		http_send_error(r, 401, "unauthorized", "malformed API token");
+		return -1;
+	}
+	s = http_store(r);
+	if (s == NULL)
+		return -1;
+	rc = store_token_lookup(s, hash, &a, &err);
+	if (rc < 0) {
+		fprintf(stderr, "foivault: %s\n", err.msg);
+		http_send_error(r, 500, "database", "cannot check the token");
+		return -1;
+	}
+	if (rc > 0) {
+		http_send_error(r, 401, "unauthorized", "the API token is "
+				"unknown or revoked, or its account is not "
+				"active");
+		return -1;
+	}
+	r->token_invalid = 0;
+	r->viewer = a.viewer;
+	r->token_write = a.write;
+	/* At most one write per token per minute; a failure costs nothing. */
+	if (a.stale && store_token_touch(s, a.token_id, &err) < 0)
+		fprintf(stderr, "foivault: %s\n", err.msg);
+	return 0;
+}
+
+/* The route table's access level, and the token's scope. */
+static int
+authorize(struct http_req *r)
+{
+	const enum http_access need = r->route->access;
+	const char *m = r->method;
+	int role = r->viewer.role;
+
+	if (need == ACCESS_PUBLIC)
+		return 0;
+	if (r->viewer.user_id == 0) {
+		http_send_error(r, 401, "unauthorized", "this needs an account:"
+				" send 'Authorization: Bearer TOKEN'");
+		return -1;
+	}
+	if (!r->token_write && strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
+		http_send_error(r, 403, "forbidden", "this token is read-only: "
+				"%s needs a token created with --write", m);
+		return -1;
+	}
+	if ((need == ACCESS_COORDINATOR && role < STORE_ROLE_COORDINATOR) ||
+	    (need == ACCESS_ADMIN && role < STORE_ROLE_ADMIN)) {
+		http_send_error(r, 403, "forbidden", "this needs the %s role",
+				need == ACCESS_ADMIN ? "admin" : "coordinator");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+is_multipart_type(const char *ctype)
+{
+	size_t n = strlen("multipart/form-data");
+
+	if (ctype == NULL || strncasecmp(ctype, "multipart/form-data", n) != 0)
+		return 0;
+	return ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ';
+}
+
 /* The checks that need only the request line and headers. */
 static int
 check_headers(struct http_req *r)
 {
 	const char *clen, *ctype, *te;
-	int known = 0;
+	uint64_t cap = r->srv->conf->max_body;
+	int known = 0, multipart;
 
 	for (size_t i = 0; i < ARRAY_SIZE(known_methods); i++)
 		if (strcmp(r->method, known_methods[i]) == 0)
@@ -438,20 +566,17 @@ check_headers(struct http_req *r)
 				FV_MAX_URL_LENGTH);
 		return -1;
 	}
-	if (route_request(r) < 0)
+	if (route_request(r) < 0 || authenticate(r) < 0 || authorize(r) < 0)
 		return -1;
-	if (r->route->access != ACCESS_PUBLIC) {
-		/* Accounts and sessions arrive with the accounts module. */
-		http_send_error(r, 401, "unauthorized",
-				"this needs you to log in");
-		return -1;
-	}
 	clen = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 					   MHD_HTTP_HEADER_CONTENT_LENGTH);
 	te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 					 MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	ctype = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 					    MHD_HTTP_HEADER_CONTENT_TYPE);
+	multipart = r->route->body == BODY_UPLOAD && is_multipart_type(ctype);
+	if (multipart)
+		cap = r->srv->conf->max_upload + FV_MAX_UPLOAD_FORM;
 	if (clen != NULL) {
 		long long v;
 
@@ -461,11 +586,10 @@ check_headers(struct http_req *r)
 					"invalid Content-Length");
 			return -1;
 		}
-		if ((uint64_t)v > r->srv->conf->max_body) {
+		if ((uint64_t)v > cap) {
 			http_send_error(r, 413, "payload_too_large",
 					"the body is larger than the limit of "
-					"%llu bytes", (unsigned long long)
-					r->srv->conf->max_body);
+					"%llu bytes", (unsigned long long)cap);
 			return -1;
 		}
 	}
@@ -476,10 +600,26 @@ check_headers(struct http_req *r)
 					r->route->method, r->route->pattern);
 			return -1;
 		}
-	} else if (r->route->body == BODY_JSON && !is_json_type(ctype)) {
+	} else if (multipart) {
+		struct error err;
+		char *tmp = datadir_path(r->srv->data_dir, "tmp");
+
+		r->form = http_form_new(r->conn, tmp, r->srv->conf->max_upload,
+					&err);
+		free(tmp);
+		if (r->form == NULL) {
+			http_send_error(r, 400, "bad_request", "%s", err.msg);
+			return -1;
+		}
+	} else if (!is_json_type(ctype)) {
 		http_send_error(r, 415, "unsupported_media_type",
+				r->route->body == BODY_UPLOAD ?
+				"the body must be multipart/form-data (a file)"
+				" or application/json" :
 				"the body must be application/json");
 		return -1;
+	} else {
+		r->json_body = 1;
 	}
 	return 0;
 }
@@ -557,7 +697,7 @@ parse_body(struct http_req *r)
 {
 	struct error err;
 
-	if (r->route->body != BODY_JSON)
+	if (!r->json_body)
 		return 0;
 	r->json = http_parse_json_body(r->body.data, r->body.len, &err);
 	if (r->json == NULL) {
@@ -574,6 +714,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct server *srv = cls;
 	struct http_req *r = *req_cls;
+	struct error err;
+	int st;
 
 	if (r == NULL) {
 		r = xcalloc(1, sizeof(*r));
@@ -593,6 +735,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (*upload_data_size != 0 && r->form) {
+		size_t n = *upload_data_size;
+
+		*upload_data_size = 0;
+		/* Past the hard cap: close rather than read on. */
+		return http_form_feed(r->form, upload_data, n) < 0 ? MHD_NO :
+		       MHD_YES;
+	}
 	if (*upload_data_size != 0) {
 		if (!r->body_too_large &&
 		    buf_add(&r->body, upload_data, *upload_data_size) < 0) {
@@ -607,6 +757,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		http_send_error(r, 413, "payload_too_large",
 				"the body is larger than the limit of %llu "
 				"bytes", (unsigned long long)srv->conf->max_body);
+	} else if (r->form && (st = http_form_finish(r->form, &err)) != 0) {
+		http_send_error(r, st, st == 413 ? "payload_too_large" :
+				st == 422 ? "invalid" : st == 400 ?
+				"bad_request" : "internal", "%s", err.msg);
 	} else if (parse_body(r) == 0) {
 		r->route->handler(r);
 		if (!r->responded)
@@ -629,6 +783,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		r->status, r->bytes, (double)(now_usec() - r->start) / 1000.0,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	buf_release(&r->body);
+	http_form_free(r->form);
 	json_decref(r->json);
 	free(r->method);
 	free(r->path);

@@ -4,8 +4,10 @@
  * Routes live in one static table (routes.c): method, path pattern with
  * {name} segments, handler, who may call it, and what body it takes. The
  * server does everything generic before a handler runs: method and path
- * checks, 404/405, access control, body size (413), content type (415) and
- * JSON parsing (400). A handler reads its inputs through http_param(),
+ * checks, 404/405, authentication (401: the Bearer token) and access
+ * control (403: the route's access level, a read-only token on a write),
+ * body size (413), content type (415), JSON parsing and multipart
+ * streaming (400). A handler reads its inputs through http_param(),
  * http_query() and http_body_json(), and answers exactly once with
  * http_send_json() or http_send_error().
  */
@@ -18,6 +20,7 @@
 #include "store.h"
 #include "util.h"
 
+struct http_form;
 struct http_req;
 struct jurisdiction_set;
 struct server;
@@ -32,6 +35,12 @@ enum http_access {
 enum http_body {
 	BODY_NONE = 0,      /* a body is refused with 415 */
 	BODY_JSON,          /* application/json, an object, parsed */
+	/*
+	 * multipart/form-data with one file part, streamed to DATA/tmp and
+	 * capped by [limits] max_upload (http_upload_form()); or, as
+	 * BODY_JSON, an application/json object.
+	 */
+	BODY_UPLOAD,
 };
 
 struct route {
@@ -100,8 +109,16 @@ void http_send_fd(struct http_req *r, const char *ctype, int fd,
 		  uint64_t size, const char *download_name);
 /* The instance's data directory. */
 const char *http_data_dir(struct http_req *r);
-/* The viewer of this request (anonymous until accounts exist). */
+/*
+ * The viewer of this request: the user of its API token, or store_public
+ * for an anonymous request. The route's access level has been checked.
+ */
 const struct store_viewer *http_viewer(struct http_req *r);
+/*
+ * The form of a BODY_UPLOAD route sent as multipart/form-data (complete,
+ * with its file in a temp file: http_form.h), or NULL if the body was JSON.
+ */
+struct http_form *http_upload_form(struct http_req *r);
 /* Sends {"error":{"code":code,"message":...}} with the given status. */
 void http_send_error(struct http_req *r, int status, const char *code,
 		     const char *fmt, ...) PRINTF_LIKE(4, 5);

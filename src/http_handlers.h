@@ -15,12 +15,17 @@ void http_document_get(struct http_req *r);
 void http_document_text(struct http_req *r);
 void http_document_page(struct http_req *r);
 void http_document_original(struct http_req *r);
+void http_document_post(struct http_req *r);
 
 /* http_reference.c */
 void http_negotiations_list(struct http_req *r);
 void http_negotiation_get(struct http_req *r);
 void http_issues_list(struct http_req *r);
 void http_issue_get(struct http_req *r);
+
+/* http_search.c */
+void http_search(struct http_req *r);
+void http_document_search(struct http_req *r);
 
 /* http_jurisdictions.c */
 void http_jurisdictions_list(struct http_req *r);

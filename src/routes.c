@@ -10,6 +10,8 @@
 
 const struct route http_routes[] = {
 	{ "GET", "/api/v1/health", http_health, ACCESS_PUBLIC, BODY_NONE },
+	{ "POST", "/api/v1/documents", http_document_post, ACCESS_USER,
+	  BODY_UPLOAD },
 	{ "GET", "/api/v1/documents/{id}", http_document_get, ACCESS_PUBLIC,
 	  BODY_NONE },
 	{ "GET", "/api/v1/documents/{id}/text", http_document_text,
@@ -18,6 +20,8 @@ const struct route http_routes[] = {
 	  ACCESS_PUBLIC, BODY_NONE },
 	{ "GET", "/api/v1/documents/{id}/original", http_document_original,
 	  ACCESS_PUBLIC, BODY_NONE },
+	{ "GET", "/api/v1/documents/{id}/search", http_document_search,
+	  ACCESS_PUBLIC, BODY_NONE },
 	{ "GET", "/api/v1/negotiations", http_negotiations_list, ACCESS_PUBLIC,
 	  BODY_NONE },
 	{ "GET", "/api/v1/negotiations/{slug}", http_negotiation_get,
@@ -25,6 +29,7 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/issues", http_issues_list, ACCESS_PUBLIC, BODY_NONE },
 	{ "GET", "/api/v1/issues/{slug}", http_issue_get, ACCESS_PUBLIC,
 	  BODY_NONE },
+	{ "GET", "/api/v1/search", http_search, ACCESS_PUBLIC, BODY_NONE },
 	{ "GET", "/api/v1/jurisdictions", http_jurisdictions_list,
 	  ACCESS_PUBLIC, BODY_NONE },
 	{ "GET", "/api/v1/jurisdictions/{code}", http_jurisdiction_get,

@@ -119,6 +119,7 @@ struct store_doc_new {
 	size_t n_negotiations;
 	const char *const *issues;
 	size_t n_issues;
+	int64_t user_id;         /* who submitted it over the API, or 0 (CLI) */
 };
 
 struct store_doc {
@@ -200,7 +201,8 @@ int store_document_progress(struct store *s, int64_t doc,
  */
 struct store_viewer {
 	int64_t user_id;  /* 0 = anonymous */
-	int admin;
+	int admin;        /* role == STORE_ROLE_ADMIN */
+	int role;         /* enum store_role; STORE_ROLE_NONE when anonymous */
 };
 extern const struct store_viewer store_public;
 
@@ -217,6 +219,42 @@ json_t *store_page_json(struct store *s, const struct store_viewer *v,
 int store_document_original(struct store *s, const struct store_viewer *v,
 			    int64_t doc, char **ret_sha256, char **ret_name,
 			    char **ret_mime, struct error *err);
+
+/*
+ * Search (store_search.c, docs/search.md). Results, total, facets and
+ * snippets all come from one query under store_visible_sql for the viewer.
+ */
+struct vault_query;
+enum store_search_sort {
+	STORE_SEARCH_RELEVANCE = 0,  /* filters-only queries: as -date */
+	STORE_SEARCH_DATE,           /* oldest first; undated last */
+	STORE_SEARCH_DATE_DESC,      /* "-date": newest first; undated last */
+};
+struct store_search_opts {
+	const char *text;            /* the query as typed, echoed back */
+	enum store_search_sort sort;
+	int page;                    /* from 1, at most FV_SEARCH_MAX_PAGE */
+	int per_page;                /* 1 to FV_SEARCH_MAX_PER_PAGE */
+	int facets;                  /* count facets too */
+};
+/* "relevance", "date" or "-date": 0, or -1 if name is none of them. */
+int store_search_sort_parse(const char *name, enum store_search_sort *ret);
+/*
+ * Searches the vault for q as viewer v: {"query", "sort", "total", "page",
+ * "per_page", "results": [...], "facets": {...}} (docs/api.md). NULL with
+ * err on a database error or options out of range.
+ */
+json_t *store_search(struct store *s, const struct store_viewer *v,
+		     const struct vault_query *q,
+		     const struct store_search_opts *o, struct error *err);
+/*
+ * Every hit page of one document with its snippet: {"document",
+ * "hit_pages", "pages": [{"n", "snippet"}]}; q's filters do not apply.
+ * NULL with err empty if there is no such document or v may not see it.
+ */
+json_t *store_search_document(struct store *s, const struct store_viewer *v,
+			      int64_t doc, const struct vault_query *q,
+			      struct error *err);
 
 /* fsck (store_fsck.c). */
 /* 0 if SQLite and the FTS5 index are intact, 1 with lines in report. */
@@ -242,5 +280,87 @@ json_t *store_issues_list(struct store *s, struct error *err);
 json_t *store_negotiation_get(struct store *s, const char *slug,
 			      struct error *err);
 json_t *store_issue_get(struct store *s, const char *slug, struct error *err);
+
+/*
+ * Accounts, API tokens and the audit log (store_users.c). Every change
+ * writes its audit_log row in the same transaction. actor is the user who
+ * acts, or 0 for the instance's operator at the command line.
+ */
+enum store_role {
+	STORE_ROLE_NONE = 0,     /* anonymous */
+	STORE_ROLE_RESEARCHER,
+	STORE_ROLE_ADVOCATE,
+	STORE_ROLE_COORDINATOR,
+	STORE_ROLE_ADMIN,
+};
+/* "admin", "coordinator", ...; NULL for STORE_ROLE_NONE. */
+const char *store_role_name(int role);
+/* The role named s, or STORE_ROLE_NONE if s names none. */
+int store_role_parse(const char *s);
+
+struct store_user_new {
+	const char *name;
+	const char *email;
+	const char *password_hash; /* crypto_pwhash_str() output, or NULL */
+	int role;                  /* enum store_role, not NONE */
+	const char *status;        /* pending, active or disabled */
+};
+/* Adds a user; a name or e-mail already taken (any case) is an error. */
+int store_user_add(struct store *s, int64_t actor,
+		   const struct store_user_new *u, int64_t *ret_id,
+		   struct error *err);
+/*
+ * Sets a user's status (pending, active, disabled). *ret_old (may be NULL)
+ * gets the status before, newly allocated. Unchanged: no audit row.
+ */
+int store_user_set_status(struct store *s, int64_t actor, const char *name,
+			  const char *status, char **ret_old,
+			  struct error *err);
+/* Sets a user's site role; *ret_old as above. */
+int store_user_set_role(struct store *s, int64_t actor, const char *name,
+			int role, int *ret_old, struct error *err);
+/* The user named name (any case): 0, or -1 with "no user 'name'". */
+int store_user_find(struct store *s, const char *name, int64_t *ret_id,
+		    char **ret_status, struct error *err);
+/* Users as a JSON array of {id,name,email,role,status,created}; no hashes. */
+json_t *store_users_list(struct store *s, struct error *err);
+
+/* hash: SHA-256 of the token (auth_token_hash()); the token is not kept. */
+int store_token_add(struct store *s, int64_t actor, int64_t user_id,
+		    const char *name, const unsigned char hash[32], int write,
+		    int64_t *ret_id, struct error *err);
+/* Revokes a token; 1 if it already was, -1 if there is none. */
+int store_token_revoke(struct store *s, int64_t actor, int64_t id,
+		       struct error *err);
+/*
+ * Tokens as a JSON array of {id,user,name,scope,created,last_used,revoked},
+ * all of them or one user's (user non-NULL). No hashes.
+ */
+json_t *store_tokens_list(struct store *s, const char *user,
+			  struct error *err);
+struct store_token_auth {
+	int64_t token_id;
+	struct store_viewer viewer;
+	int write;               /* scope write */
+	int stale;               /* last_used is older than the touch interval */
+};
+/*
+ * Resolves a token hash: 0 with ret filled if the token exists, is not
+ * revoked and its user is active; 1 if not (callers answer 401 alike for
+ * all three); -1 on a database error.
+ */
+int store_token_lookup(struct store *s, const unsigned char hash[32],
+		       struct store_token_auth *ret, struct error *err);
+/* Records that a token was used now. */
+int store_token_touch(struct store *s, int64_t token_id, struct error *err);
+
+/* Appends to the audit log (detail: JSON text or NULL). */
+int store_audit(struct store *s, int64_t actor, const char *action,
+		const char *object, const char *detail, struct error *err);
+/*
+ * The newest audit rows first, at most limit, as a JSON array of
+ * {id,at,actor,action,object,detail}, actor being the user name or null.
+ */
+json_t *store_audit_list(struct store *s, int64_t limit, struct error *err);
 
 #endif

@@ -42,15 +42,17 @@ bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+/* user: who submitted it over the API, or 0. */
 static int
 add_source(struct store *s, int64_t doc, const char *kind, const char *name,
-	   const char *ref, struct error *err)
+	   const char *ref, int64_t user, struct error *err)
 {
 	sqlite3_stmt *st = store_prepare(s,
-		"INSERT INTO document_sources(document_id, kind, name, ref)"
-		" SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM"
+		"INSERT INTO document_sources(document_id, kind, name, ref,"
+		" user_id)"
+		" SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM"
 		"  document_sources WHERE document_id = ?1 AND kind = ?2 AND"
-		"  name = ?3 AND ref IS ?4)", err);
+		"  name = ?3 AND ref IS ?4 AND user_id IS ?5)", err);
 
 	if (st == NULL)
 		return -1;
@@ -58,7 +60,33 @@ add_source(struct store *s, int64_t doc, const char *kind, const char *name,
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
 	bind_text_or_null(st, 4, ref);
+	if (user > 0)
+		sqlite3_bind_int64(st, 5, user);
 	return step_done(s, st, err, "recording where a document came from");
+}
+
+/* The audit row of a document submitted over the API. */
+static int
+audit_document(struct store *s, int64_t doc, const struct store_doc_new *d,
+	       struct error *err)
+{
+	json_t *o = json_pack("{s:s, s:s}", "source", d->source_kind, "name",
+			      d->source_name);
+	char obj[40];
+	char *detail;
+	int rc;
+
+	if (d->sha256) {
+		json_object_set_new(o, "sha256", json_string(d->sha256));
+		json_object_set_new(o, "size", json_integer((json_int_t)d->size));
+	}
+	detail = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	snprintf(obj, sizeof(obj), "document:%lld", (long long)doc);
+	rc = store_audit_locked(s, d->user_id, d->sha256 ? "document.upload" :
+				"document.url", obj, detail, err);
+	free(detail);
+	return rc;
 }
 
 /* Links inside the caller's transaction; an unknown slug is an error. */
@@ -217,7 +245,9 @@ store_document_add(struct store *s, const struct store_doc_new *d,
 		status = "queued";
 	}
 	if (add_source(s, id, d->source_kind, d->source_name, d->source_ref,
-		       err) < 0)
+		       d->user_id, err) < 0)
+		goto fail;
+	if (d->user_id > 0 && audit_document(s, id, d, err) < 0)
 		goto fail;
 	for (size_t i = 0; i < d->n_negotiations; i++)
 		if (link_locked(s, id, "negotiation", d->negotiations[i],
@@ -569,7 +599,7 @@ store_document_status(struct store *s, int64_t doc, char **ret_status,
 	return 0;
 }
 
-const struct store_viewer store_public = { 0, 0 };
+const struct store_viewer store_public = { 0, 0, STORE_ROLE_NONE };
 
 /*
  * The one condition that decides whether viewer v may see document d
@@ -585,6 +615,15 @@ static void
 bind_viewer(sqlite3_stmt *st, const struct store_viewer *v)
 {
 	sqlite3_bind_int(st, 9, v == NULL || v->admin);
+}
+
+/* The same condition for the other store modules (search). */
+const char *const store_visible_sql = visible_sql;
+
+void
+store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v)
+{
+	bind_viewer(st, v);
 }
 
 static json_t *

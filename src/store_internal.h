@@ -24,6 +24,20 @@ int store_exec(struct store *s, const char *sql, struct error *err);
 /* Column i as a jansson string, or JSON null for SQL NULL. */
 json_t *store_json_text(sqlite3_stmt *st, int i);
 
+/* store_users.c: store_audit() inside the caller's transaction. */
+int store_audit_locked(struct store *s, int64_t actor, const char *action,
+		       const char *object, const char *detail,
+		       struct error *err);
+
+/*
+ * store_documents.c: the condition that decides whether a viewer may see
+ * document "d" (" AND (...)", to append to a WHERE clause), and what binds
+ * its parameters. It uses parameters below ?20; store_search.c binds its
+ * own from ?20 up.
+ */
+extern const char *const store_visible_sql;
+void store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v);
+
 /* store_schema.c: the migrations, in order; index i is version i + 1. */
 extern const char *const store_migrations[];
 extern const int store_migrations_count;

@@ -129,6 +129,62 @@ const char *const store_migrations[] = {
 	"  rule TEXT,"
 	"  PRIMARY KEY (document_id, issue_id)"
 	");",
+
+	/*
+	 * 3: accounts. A user has a site role and a status; only active users
+	 * act. API tokens are stored as the SHA-256 of the token (tokens are
+	 * 32 random bytes, so a fast hash is enough and the token itself is
+	 * never stored). The audit log is append-only: triggers refuse UPDATE
+	 * and DELETE, and users are disabled, never deleted, so that every
+	 * actor_id keeps meaning someone. document_sources.user_id records who
+	 * uploaded or submitted a document over the API.
+	 */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  password_hash TEXT,"
+	"  role TEXT NOT NULL CHECK (role IN"
+	"    ('admin','coordinator','advocate','researcher')),"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN"
+	"    ('pending','active','disabled')),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+	");"
+	"CREATE TABLE api_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  name TEXT NOT NULL,"
+	"  hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),"
+	"  scope TEXT NOT NULL CHECK (scope IN ('read','write')),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  last_used TEXT,"
+	"  revoked_at TEXT"
+	");"
+	"CREATE INDEX api_tokens_user ON api_tokens(user_id);"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  actor_id INTEGER REFERENCES users(id),"
+	"  action TEXT NOT NULL,"
+	"  object TEXT,"
+	"  detail TEXT"
+	");"
+	"CREATE INDEX audit_log_actor ON audit_log(actor_id, id);"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"ALTER TABLE document_sources ADD COLUMN"
+	"  user_id INTEGER REFERENCES users(id);",
+
+	/*
+	 * 4: search. Every full-text hit is a pages rowid that search maps to
+	 * its document and page number; through the table that costs a read
+	 * of the page's whole row (its text), through this covering index a
+	 * few bytes (store_search.c names it with INDEXED BY).
+	 */
+	"CREATE INDEX pages_document_of ON pages(id, document_id, n);",
 };
 
 const int store_migrations_count =
