@@ -43,7 +43,12 @@ static const char default_conf[] =
 	"# from = foi@example.org\n"
 	"\n"
 	"[worker]\n"
-	"# count = 0\n";
+	"# count = 0\n"
+	"\n"
+	"[archive]\n"
+	"# max_entries = 10000\n"
+	"# max_total = 2G\n"
+	"# max_depth = 3\n";
 
 /* Writes the commented default settings file unless one exists. */
 static int

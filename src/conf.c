@@ -54,6 +54,15 @@ static const struct conf_key conf_keys[] = {
 	{ "worker", "max_attempts", CONF_INT, OFF(max_attempts), 1, 100 },
 	{ "worker", "languages", CONF_STR, OFF(languages), 0, 0 },
 	{ "fetch", "allow", CONF_STR, OFF(fetch_allow), 0, 0 },
+	{ "archive", "max_entries", CONF_INT, OFF(archive_max_entries), 1,
+	  10000000 },
+	{ "archive", "max_entry_size", CONF_SIZE, OFF(archive_max_entry_size),
+	  1024, 64LL * 1024 * 1024 * 1024 },
+	{ "archive", "max_total", CONF_SIZE, OFF(archive_max_total), 1024,
+	  1024LL * 1024 * 1024 * 1024 },
+	{ "archive", "max_ratio", CONF_INT, OFF(archive_max_ratio), 2,
+	  1000000 },
+	{ "archive", "max_depth", CONF_INT, OFF(archive_max_depth), 0, 10 },
 };
 
 void
@@ -74,6 +83,11 @@ conf_init(struct conf *c)
 	c->page_timeout = FV_DEFAULT_PAGE_TIMEOUT;
 	c->max_attempts = FV_DEFAULT_MAX_ATTEMPTS;
 	c->languages = xstrdup("eng");
+	c->archive_max_entries = FV_DEFAULT_ARCHIVE_MAX_ENTRIES;
+	c->archive_max_entry_size = FV_DEFAULT_ARCHIVE_MAX_ENTRY_SIZE;
+	c->archive_max_total = FV_DEFAULT_ARCHIVE_MAX_TOTAL;
+	c->archive_max_ratio = FV_DEFAULT_ARCHIVE_MAX_RATIO;
+	c->archive_max_depth = FV_DEFAULT_ARCHIVE_MAX_DEPTH;
 }
 
 int

@@ -38,6 +38,12 @@ struct conf {
 	char *languages;      /* default OCR languages, e.g. "eng" */
 	/* [fetch] */
 	char *fetch_allow;    /* "host:port ..." exempt from the address rules */
+	/* [archive]: what one archive may expand to (vault_archive.h) */
+	int archive_max_entries;
+	uint64_t archive_max_entry_size;
+	uint64_t archive_max_total;
+	int archive_max_ratio;
+	int archive_max_depth;
 };
 
 /* Fills c with the built-in defaults. */

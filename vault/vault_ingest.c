@@ -638,6 +638,12 @@ do_archive(struct vault_ingest *vi, const char *path,
 {
 	struct archive_ctx ac = { 0 };
 	struct vault_archive_stats stats = { 0 };
+	struct vault_archive_limits lim = {
+		(uint64_t)vi->conf->archive_max_entries,
+		vi->conf->archive_max_entry_size, vi->conf->archive_max_total,
+		(uint64_t)vi->conf->archive_max_ratio,
+		vi->conf->archive_max_depth
+	};
 	struct error aerr;
 	char *tmp = datadir_path(vi->data_dir, "tmp");
 	char note[INGEST_SKIP_NOTE + 600];
@@ -650,7 +656,7 @@ do_archive(struct vault_ingest *vi, const char *path,
 		free(tmp);
 		return -1;
 	}
-	rc = vault_archive_extract(path, tmp, vi->doc.depth, NULL, on_member,
+	rc = vault_archive_extract(path, tmp, vi->doc.depth, &lim, on_member,
 				   on_skip, &ac, &stats, &aerr);
 	free(tmp);
 	if (rc < 0 && ac.added == 0)

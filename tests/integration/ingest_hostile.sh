@@ -332,4 +332,14 @@ stop_server
 is "$SERVER_STATUS" 0 "and it stops cleanly"
 fv fsck >/dev/null 2>&1
 is $? 0 "fsck is still clean"
+
+# The archive limits are settings: [archive] max_entries = 3 refuses a zip
+# of five files that the default allows.
+timeout 30 python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    for i in range(5): z.writestr("note%d.txt" % i, "limitword%d\n" % i)' "$IN/five.zip"
+printf '[archive]\nmax_entries = 3\n' >>"$DATA/foivault.conf"
+fv ingest --wait --json "$IN/five.zip" >"$TMP/five.json" 2>/dev/null
+is $? 1 "[archive] max_entries = 3: a zip of 5 files fails"
+like "$(cat "$TMP/five.json")" 'more than the limit of 3 entries' "saying which limit"
 done_testing

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "fvlimits.h"
 #include "tap.h"
 
 int
@@ -53,6 +54,17 @@ main(void)
 	   "listen without a port refused");
 	ok(conf_set(&c, "server", "listen", "127.0.0.1:70000", &err) < 0,
 	   "port past 65535 refused");
+	is_int((long long)c.archive_max_entries, FV_DEFAULT_ARCHIVE_MAX_ENTRIES,
+	       "archive limits default to fvlimits.h");
+	ok(conf_set(&c, "archive", "max_entries", "50", &err) == 0 &&
+	   c.archive_max_entries == 50, "[archive] max_entries");
+	ok(conf_set(&c, "archive", "max_total", "10M", &err) == 0 &&
+	   c.archive_max_total == 10 * 1024 * 1024,
+	   "[archive] max_total takes a size");
+	ok(conf_set(&c, "archive", "max_ratio", "1", &err) < 0,
+	   "[archive] max_ratio below 2 refused");
+	ok(conf_set(&c, "archive", "max_depth", "11", &err) < 0,
+	   "[archive] max_depth past 10 refused");
 	unlink(path);
 
 	ok(conf_parse_listen("[::1]:8080", &host, &port, &err) == 0 &&
