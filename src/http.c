@@ -879,6 +879,8 @@ server_start(const struct server_opts *opts, struct server **ret,
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 			MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, srv,
+		/* First, or libmicrohttpd logs its own warning about it. */
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, srv,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
@@ -888,7 +890,6 @@ server_start(const struct server_opts *opts, struct server **ret,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 			(size_t)c->connection_memory,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, srv,
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		close(fd);

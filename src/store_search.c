@@ -899,8 +899,7 @@ out:
 static const char *const order_sql[] = {
 	[STORE_SEARCH_RELEVANCE] = "h.score DESC, d.id",
 	[STORE_SEARCH_DATE] = "d.doc_date IS NULL, d.doc_date, d.id",
-	[STORE_SEARCH_DATE_DESC] = "d.doc_date IS NULL, d.doc_date DESC,"
-				   " d.id DESC",
+	[STORE_SEARCH_DATE_DESC] = "d.doc_date IS NULL, d.doc_date DESC, d.id DESC",
 };
 
 static json_t *
