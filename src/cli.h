@@ -52,24 +52,30 @@ char *cli_share_path(const struct cli *cli, const char *name);
 int cli_load_laws(struct cli *cli, struct jurisdiction_set **ret,
 		  struct error *err);
 
+int cmd_authority(struct cli *cli, int argc, char **argv);
 int cmd_deadline(struct cli *cli, int argc, char **argv);
 int cmd_doc(struct cli *cli, int argc, char **argv);
 int cmd_fsck(struct cli *cli, int argc, char **argv);
 int cmd_ingest(struct cli *cli, int argc, char **argv);
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_jurisdictions(struct cli *cli, int argc, char **argv);
+int cmd_overdue(struct cli *cli, int argc, char **argv);
+int cmd_request(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_token(struct cli *cli, int argc, char **argv);
 int cmd_user(struct cli *cli, int argc, char **argv);
 int cmd_worker(struct cli *cli, int argc, char **argv);
 
+extern const char cmd_authority_usage[];
 extern const char cmd_deadline_usage[];
 extern const char cmd_doc_usage[];
 extern const char cmd_fsck_usage[];
 extern const char cmd_ingest_usage[];
 extern const char cmd_init_usage[];
 extern const char cmd_jurisdictions_usage[];
+extern const char cmd_overdue_usage[];
+extern const char cmd_request_usage[];
 extern const char cmd_search_usage[];
 extern const char cmd_serve_usage[];
 extern const char cmd_token_usage[];

@@ -185,4 +185,15 @@
  * 100 (fts5YYSTACKDEPTH), and refuses deeper expressions. */
 #define FV_MAX_QUERY_FTS5_COST 90
 
+/* Authorities, requests and their CSV import (authority.c, csv.c). */
+#define FV_MAX_CSV_FILE (16 * 1024 * 1024) /* bytes of one imported file */
+#define FV_MAX_CSV_RECORD 8192        /* bytes of one record (quoted newlines too) */
+#define FV_MAX_CSV_FIELDS 32          /* fields of one record */
+#define FV_MAX_AUTHORITY_NAME 200     /* bytes of an authority's name */
+#define FV_MAX_AUTHORITY_TEXT 2000    /* bytes of a portal URL, tags or notes */
+#define FV_MAX_REQUEST_TITLE 500      /* bytes of a request's title */
+#define FV_MAX_REQUEST_REFERENCE 200  /* bytes of an authority's reference */
+#define FV_MAX_EVENT_NOTE 10000       /* bytes of one event's note */
+#define FV_MAX_REQUEST_LIST 100000    /* rows one listing returns */
+
 #endif

@@ -34,4 +34,9 @@ void http_jurisdiction_holidays(struct http_req *r);
 void http_deadline_get(struct http_req *r);
 void http_deadline_post(struct http_req *r);
 
+/* http_requests.c */
+void http_authorities_list(struct http_req *r);
+void http_request_get(struct http_req *r);
+void http_overdue(struct http_req *r);
+
 #endif

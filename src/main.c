@@ -34,6 +34,8 @@ static const char cmd_version_usage[] =
 
 /* The one table of subcommands. Keep it sorted by name. */
 static const struct cli_command commands[] = {
+	{ "authority", "add, list and import the public bodies that receive "
+	  "requests", cmd_authority_usage, cmd_authority },
 	{ "deadline", "the due date of a request under a jurisdiction's law, "
 	  "with its working", cmd_deadline_usage, cmd_deadline },
 	{ "doc", "show a document, its text, or link it by hand",
@@ -48,6 +50,10 @@ static const struct cli_command commands[] = {
 	  cmd_init_usage, cmd_init },
 	{ "jurisdictions", "list the FOI laws, show one, or its holidays",
 	  cmd_jurisdictions_usage, cmd_jurisdictions },
+	{ "overdue", "requests past their due date, most overdue first",
+	  cmd_overdue_usage, cmd_overdue },
+	{ "request", "create requests, log events on their timeline, show "
+	  "their due dates", cmd_request_usage, cmd_request },
 	{ "search", "search the vault: documents, hit pages and snippets",
 	  cmd_search_usage, cmd_search },
 	{ "serve", "run the web server (HTML under /, JSON under /api/v1/)",

@@ -40,6 +40,12 @@ const struct route http_routes[] = {
 	  BODY_NONE },
 	{ "POST", "/api/v1/deadline", http_deadline_post, ACCESS_PUBLIC,
 	  BODY_JSON },
+	/* Requests may belong to members-only campaigns: never public. */
+	{ "GET", "/api/v1/authorities", http_authorities_list, ACCESS_USER,
+	  BODY_NONE },
+	{ "GET", "/api/v1/requests/{id}", http_request_get, ACCESS_USER,
+	  BODY_NONE },
+	{ "GET", "/api/v1/overdue", http_overdue, ACCESS_USER, BODY_NONE },
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

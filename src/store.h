@@ -363,4 +363,91 @@ int store_audit(struct store *s, int64_t actor, const char *action,
  */
 json_t *store_audit_list(struct store *s, int64_t limit, struct error *err);
 
+/*
+ * Authorities and requests (store_requests.c, docs/coordinating.md). The
+ * store keeps what request.c decides: it checks no transitions and
+ * computes no dates. Strings in the structs below are borrowed.
+ */
+struct store_authority {
+	const char *name;
+	const char *jurisdiction;	/* a known law's code, canonical case */
+	const char *email;		/* NULL: none */
+	const char *portal_url;		/* NULL: none */
+	const char *tags;		/* "a,b,c" or "" */
+	const char *notes;		/* "" if none */
+};
+enum store_put_status {
+	STORE_PUT_ADDED,
+	STORE_PUT_UPDATED,
+	STORE_PUT_UNCHANGED,
+};
+/*
+ * Adds an authority, or, when update is set and one with the same
+ * jurisdiction and (case-folded) name exists, replaces its e-mail, portal
+ * and tags (notes only when non-empty). Without update an existing one is
+ * an error naming its id. ret_id and ret_status may be NULL.
+ */
+int store_authority_put(struct store *s, const struct store_authority *a,
+			int update, int64_t *ret_id,
+			enum store_put_status *ret_status, struct error *err);
+/* [{id,name,jurisdiction,email,portal_url,tags:[..],notes}], by name. */
+json_t *store_authorities_json(struct store *s, const char *jurisdiction,
+			       struct error *err);
+
+/* Adds a draft request; the authority must exist. */
+int store_request_add(struct store *s, int64_t authority, const char *title,
+		      const char *reference, int64_t *ret_id,
+		      struct error *err);
+
+struct store_request_event {
+	int64_t id;
+	char *at;		/* when it was logged (UTC timestamp) */
+	char *date;		/* its legal date, YYYY-MM-DD */
+	char *kind;
+	int amount;		/* -1: none */
+	int64_t actor;		/* 0: none */
+	char *note;
+};
+struct store_request {
+	int64_t id;
+	int64_t authority_id;
+	char *authority;	/* name */
+	char *jurisdiction;
+	char *title;
+	char *reference;	/* NULL: none */
+	char *state;
+	struct store_request_event *events;	/* in logging order */
+	size_t nevents;
+};
+/* 0 and ret filled, 1 if there is no such request, -1 on error. */
+int store_request_get(struct store *s, int64_t id, struct store_request *ret,
+		      struct error *err);
+void store_request_release(struct store_request *r);
+
+/* What request.c derived from the events; NULL stores NULL. */
+struct store_request_dates {
+	const char *state;
+	const char *received;
+	const char *due;
+	const char *very_overdue;
+	const char *appeal_by;
+	const char *explanation;
+};
+/*
+ * Appends an event and stores the request's new state and dates. The
+ * caller holds the transaction (store_begin) in which it read the request.
+ */
+int store_request_event_add(struct store *s, int64_t request,
+			    const char *date, const char *kind, int amount,
+			    int64_t actor, const char *note,
+			    const struct store_request_dates *d,
+			    struct error *err);
+/*
+ * Requests as [{id,title,reference,state,authority:{id,name},jurisdiction,
+ * received,due,very_overdue,appeal_by,updated,last_event:{kind,date}|null}],
+ * by id; state NULL for all. with_due: only requests that have a due date.
+ */
+json_t *store_requests_json(struct store *s, const char *state, int with_due,
+			    struct error *err);
+
 #endif

@@ -185,6 +185,63 @@ const char *const store_migrations[] = {
 	 * few bytes (store_search.c names it with INDEXED BY).
 	 */
 	"CREATE INDEX pages_document_of ON pages(id, document_id, n);",
+
+	/*
+	 * 5: authorities and requests (docs/coordinating.md). An authority is
+	 * unique by jurisdiction and case-folded name. A request's state and
+	 * dates are derived from its events (request.c recomputes them with
+	 * the deadline engine on every event and stores them here, so that
+	 * listings need no law); dates are YYYY-MM-DD in the law's calendar,
+	 * NULL while unknown (a draft, or a paused clock). campaign_id is a
+	 * plain nullable integer without a foreign key: there is no campaigns
+	 * table yet, and the migration that adds one will add the reference.
+	 * request_events is append-only, like audit_log: triggers refuse
+	 * UPDATE and DELETE, and a correction is a new event.
+	 */
+	"CREATE TABLE authorities ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  jurisdiction TEXT NOT NULL,"
+	"  email TEXT,"
+	"  portal_url TEXT,"
+	"  tags TEXT NOT NULL DEFAULT '',"
+	"  notes TEXT NOT NULL DEFAULT '',"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+	");"
+	"CREATE UNIQUE INDEX authorities_name ON authorities(jurisdiction, lower(name));"
+	"CREATE TABLE requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  authority_id INTEGER NOT NULL REFERENCES authorities(id),"
+	"  campaign_id INTEGER,"
+	"  title TEXT NOT NULL,"
+	"  reference TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'draft',"
+	"  received TEXT,"
+	"  due TEXT,"
+	"  very_overdue TEXT,"
+	"  appeal_by TEXT,"
+	"  explanation TEXT,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+	");"
+	"CREATE INDEX requests_authority ON requests(authority_id);"
+	"CREATE INDEX requests_state_due ON requests(state, due);"
+	"CREATE TABLE request_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER NOT NULL REFERENCES requests(id),"
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  date TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  amount INTEGER,"
+	"  actor_id INTEGER REFERENCES users(id),"
+	"  note TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX request_events_request ON request_events(request_id, id);"
+	"CREATE TRIGGER request_events_no_update BEFORE UPDATE ON request_events"
+	" BEGIN SELECT RAISE(ABORT, 'request events are append-only'); END;"
+	"CREATE TRIGGER request_events_no_delete BEFORE DELETE ON request_events"
+	" BEGIN SELECT RAISE(ABORT, 'request events are append-only'); END;",
 };
 
 const int store_migrations_count =
