@@ -299,6 +299,30 @@ words_json(const struct ocr_result *r)
 	return s;
 }
 
+/*
+ * Stores page n without text, with note saying why, and counts it: the
+ * first failure's reason (why) is what the document's note, or its error
+ * if no page could be read, quotes.
+ */
+static int
+put_failed_page(struct vault_ingest *vi, int n, const char *note,
+		const char *why, int width, int height, struct error *err)
+{
+	struct store_page pg = { 0 };
+
+	pg.n = n;
+	pg.text = "";
+	pg.source = "none";
+	pg.confidence = -1;
+	pg.note = note;
+	pg.width = width;
+	pg.height = height;
+	if (vi->pages_failed++ == 0)
+		snprintf(vi->first_page_error, sizeof(vi->first_page_error),
+			 "page %d: %s", n, why);
+	return store_page_put(vi->s, vi->doc.id, &pg, err);
+}
+
 /* OCRs one page image and stores the result (or why it has no text). */
 static int
 ocr_page(struct vault_ingest *vi, int n, struct Pix *pix, int dpi,
@@ -320,17 +344,10 @@ ocr_page(struct vault_ingest *vi, int n, struct Pix *pix, int dpi,
 	opts.timeout_ms = vi->conf->page_timeout * 1000;
 	if (ocr_engine_recognize(vi->engine, pix, &opts, &res, &oerr) < 0) {
 		/* One unreadable page does not sink the document. */
-		pg.source = "none";
-		pg.text = "";
 		snprintf(note, sizeof(note), "OCR failed: %s", oerr.msg);
-		pg.note = note;
-		pg.width = pixGetWidth(pix);
-		pg.height = pixGetHeight(pix);
-		if (vi->pages_failed++ == 0)
-			snprintf(vi->first_page_error,
-				 sizeof(vi->first_page_error), "page %d: %s", n,
-				 oerr.msg);
-		return store_page_put(vi->s, vi->doc.id, &pg, err);
+		return put_failed_page(vi, n, note, oerr.msg,
+				       pixGetWidth(pix), pixGetHeight(pix),
+				       err);
 	}
 	words = words_json(&res);
 	pg.source = "ocr";
@@ -352,12 +369,18 @@ ocr_page(struct vault_ingest *vi, int n, struct Pix *pix, int dpi,
 	return rc;
 }
 
-/* Ends a document whose pages are all stored. */
+/*
+ * Ends a document whose pages (of pages; 0 for text formats) are all
+ * stored. If not one page has text it fails with the first page's reason,
+ * rather than index an empty document.
+ */
 static int
-finish_pages(struct vault_ingest *vi, struct error *err)
+finish_pages(struct vault_ingest *vi, int pages, struct error *err)
 {
 	char note[400];
 
+	if (pages > 0 && vi->pages_failed == pages)
+		return fail_doc(vi, vi->first_page_error, err);
 	if (apply_rules(vi, err) < 0)
 		return -1;
 	if (vi->pages_failed == 0)
@@ -408,18 +431,8 @@ do_pdf(struct vault_ingest *vi, const char *path, const struct vault_type *t,
 			save_preview(vi, n, pix);
 			rc = ocr_page(vi, n, pix, OCR_DEFAULT_DPI, err);
 		} else {
-			struct store_page pg = { 0 };
-
-			pg.n = n;
-			pg.text = "";
-			pg.source = "none";
-			pg.confidence = -1;
-			pg.note = perr.msg;
-			if (vi->pages_failed++ == 0)
-				snprintf(vi->first_page_error,
-					 sizeof(vi->first_page_error),
-					 "page %d: %s", n, perr.msg);
-			rc = store_page_put(vi->s, vi->doc.id, &pg, err);
+			rc = put_failed_page(vi, n, perr.msg, perr.msg, 0, 0,
+					     err);
 		}
 		page_guard_end();
 		pixDestroy(&pix);
@@ -431,13 +444,7 @@ do_pdf(struct vault_ingest *vi, const char *path, const struct vault_type *t,
 			goto out;
 		}
 	}
-	if (pages > 0 && vi->pages_failed == pages) {
-		/* Not one page has text: as for an image, say why it failed
-		 * rather than index an empty document. */
-		rc = fail_doc(vi, vi->first_page_error, err);
-		goto out;
-	}
-	rc = finish_pages(vi, err);
+	rc = finish_pages(vi, pages, err);
 out:
 	ocr_pdf_free(pdf);
 	return rc;
@@ -464,18 +471,8 @@ do_image(struct vault_ingest *vi, const char *path, const struct vault_type *t,
 			continue;
 		page_guard_begin(vi);
 		if (ocr_image_read_page(img, n - 1, &pix, &ierr) < 0) {
-			struct store_page pg = { 0 };
-
-			pg.n = n;
-			pg.text = "";
-			pg.source = "none";
-			pg.confidence = -1;
-			pg.note = ierr.msg;
-			if (vi->pages_failed++ == 0)
-				snprintf(vi->first_page_error,
-					 sizeof(vi->first_page_error),
-					 "page %d: %s", n, ierr.msg);
-			rc = store_page_put(vi->s, vi->doc.id, &pg, err);
+			rc = put_failed_page(vi, n, ierr.msg, ierr.msg, 0, 0,
+					     err);
 		} else {
 			save_preview(vi, n, pix);
 			/* dpi 0: the engine works out a sane resolution. */
@@ -490,11 +487,7 @@ do_image(struct vault_ingest *vi, const char *path, const struct vault_type *t,
 			goto out;
 		}
 	}
-	if (pages > 0 && vi->pages_failed == pages) {
-		rc = fail_doc(vi, vi->first_page_error, err);
-		goto out;
-	}
-	rc = finish_pages(vi, err);
+	rc = finish_pages(vi, pages, err);
 out:
 	ocr_image_free(img);
 	return rc;
@@ -541,7 +534,7 @@ do_text(struct vault_ingest *vi, const char *path, const struct vault_type *t,
 		p = ff + 1;
 	}
 	if (rc == 0)
-		rc = finish_pages(vi, err);
+		rc = finish_pages(vi, 0, err);
 out:
 	vault_text_release(&txt);
 	return rc;
